@@ -1,0 +1,27 @@
+# `make run` and `make test` work on a fresh clone with nothing but Python >= 3.11:
+# each creates .venv and installs the project into it first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Until the service exists: check the sample templates in corpus/ and print the report.
+run: $(STAMP)
+	$(BIN)/compliance-check messages corpus/templates/samples.jsonl --format text --fail-on info || [ $$? -eq 1 ]
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/messages.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

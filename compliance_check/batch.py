@@ -1,0 +1,52 @@
+"""Batches of messages as JSON Lines: ``{"id", "text", "channel"?}`` per line.
+
+Every line is either a message to check or a rejected line with its number and
+what is wrong with it; nothing is dropped silently. Blank lines are skipped and
+not counted as messages.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+CHANNELS = ("sms", "email", "chat", "call_script", "letter", "call", "visit")
+
+
+@dataclass(frozen=True)
+class MessageIn:
+    line: int
+    id: Any
+    text: str
+    channel: str | None
+
+
+@dataclass(frozen=True)
+class RejectedLine:
+    line: int
+    error: str
+
+
+def read_messages(lines: Iterable[str], default_channel: str | None = None) -> Iterator[MessageIn | RejectedLine]:
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield RejectedLine(number, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            continue
+        if not isinstance(record, dict):
+            yield RejectedLine(number, "$: expected a JSON object")
+            continue
+        if "id" not in record or not isinstance(record["id"], (str, int)) or isinstance(record["id"], bool):
+            yield RejectedLine(number, "$.id: required, a string or an integer")
+            continue
+        if not isinstance(record.get("text"), str):
+            yield RejectedLine(number, "$.text: required, a string")
+            continue
+        channel = record.get("channel", default_channel)
+        if channel is not None and channel not in CHANNELS:
+            yield RejectedLine(number, f"$.channel: {channel!r} is not one of {', '.join(CHANNELS)}")
+            continue
+        yield MessageIn(number, record["id"], record["text"], channel)

@@ -1,0 +1,152 @@
+"""The message pipeline: normalise -> each pack's rule kinds match -> findings -> verdict.
+
+The common case is a message with nothing to report; it costs one placeholder
+check, one ``str.translate``, and per pack one variant scan, one Aho-Corasick scan
+and one combined-regex scan. Offsets back to the original text are computed only
+for messages that have a candidate match.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from .findings import Finding, verdict
+from .kinds import Match, MatchContext
+from .packs.compile import EXCEPT_ROLE, CompiledPack, compile_pack
+from .packs.model import Pack, Rule
+from .text.normalise import NormalisedText, normalise
+from .text.segment import Segmenter, aligned
+
+
+@dataclass
+class MessageResult:
+    verdict: str
+    findings: list[Finding]
+    packs: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "findings": [f.to_dict() for f in self.findings], "packs": self.packs}
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+class Checker:
+    """Compiled packs, ready to check messages. Build once; ``check`` is thread-safe."""
+
+    def __init__(self, packs: Iterable[Pack]):
+        self.packs = list(packs)
+        self.compiled = [compile_pack(p) for p in self.packs]
+        self.segmenter = Segmenter([t for cp in self.compiled for t in cp.boundary_terms])
+        self.pack_summaries = [p.summary() for p in self.packs]
+
+    def check(self, text: str, channel: str | None = None, disabled: frozenset[str] = frozenset()) -> MessageResult:
+        """Check one message; ``channel`` scopes channel-specific rules, ``disabled`` skips rule ids."""
+        base = normalise(text)
+        findings: list[Finding] = []
+        for cp in self.compiled:
+            findings.extend(self._check_pack(cp, base, channel, disabled))
+        findings.sort(key=Finding.sort_key)
+        return MessageResult(verdict(findings), findings, self.pack_summaries)
+
+    def _candidates(self, cp: CompiledPack, text: str) -> tuple[set[int], dict[int, dict[str, list[tuple[int, int]]]]]:
+        hits: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        if cp.automaton is not None:
+            owners = cp.phrase_owners
+            for index, start, end in cp.automaton.find_matches_as_indexes(text, overlapping=True):
+                for rule_index, role in owners[index]:
+                    hits.setdefault(rule_index, {}).setdefault(role, []).append((start, end))
+        candidates = set(hits)
+        if cp.pattern_rules:
+            run_patterns = True
+            if cp.pattern_prefilter is not None:
+                try:
+                    run_patterns = cp.pattern_prefilter.search(text, timeout=cp.prefilter_timeout) is not None
+                except TimeoutError:
+                    run_patterns = True  # let each rule time out (or not) on its own
+            if run_patterns:
+                candidates.update(cp.pattern_rules)
+        candidates.update(cp.always_run)
+        return candidates, hits
+
+    def _check_pack(self, cp: CompiledPack, base: NormalisedText, channel: str | None, disabled: frozenset[str]) -> list[Finding]:
+        nt = cp.variants.apply(base)
+        candidates, hits = self._candidates(cp, nt.text)
+        findings: list[Finding] = []
+        cuts_cache: list[set[int]] = []
+
+        def cuts() -> set[int]:
+            if not cuts_cache:
+                cuts_cache.append(self.segmenter.boundaries(nt.text))
+            return cuts_cache[0]
+
+        for rule_index in sorted(candidates):
+            compiled = cp.rules[rule_index]
+            rule = compiled.rule
+            if rule.id in disabled or not rule.applies_to(channel):
+                continue
+            roles = hits.get(rule_index, {})
+            matches = compiled.kind.find(rule.params, compiled.prepared, MatchContext(nt, roles))
+            if matches:
+                findings.extend(self._findings(cp.pack, rule, nt, matches, roles.get(EXCEPT_ROLE, ()), cuts))
+        return findings
+
+    def _findings(
+        self,
+        pack: Pack,
+        rule: Rule,
+        nt: NormalisedText,
+        matches: list[Match],
+        exception_hits: Iterable[tuple[int, int]],
+        cuts: Callable[[], set[int]],
+    ) -> list[Finding]:
+        exceptions = [nt.span(s, e) for s, e in exception_hits]
+        spans: list[tuple[int, int, Match]] = []
+        for m in matches:
+            if m.error or m.missing:
+                spans.append((m.start, m.end, m))
+                continue
+            if rule.word_boundary and not m.in_original and not aligned(nt.text, m.start, m.end, cuts):
+                continue
+            span = (m.start, m.end) if m.in_original else nt.span(m.start, m.end)
+            if any(_overlaps(span, x) for x in exceptions):
+                continue
+            spans.append((*span, m))
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        out: list[Finding] = []
+        last_end = -1
+        for start, end, m in spans:
+            if end <= last_end and not (m.error or m.missing):
+                continue  # inside a match already reported for this rule
+            last_end = max(last_end, end)
+            line, column = _line_column(nt.original, start)
+            out.append(
+                Finding(
+                    rule=rule.id,
+                    pack=pack.id,
+                    pack_version=pack.version,
+                    kind=rule.kind,
+                    category=rule.category,
+                    severity="error" if m.error else rule.severity,
+                    message=f"rule could not be evaluated ({m.error}); the message was not fully checked" if m.error else rule.message,
+                    citation=rule.citation,
+                    span=(start, end),
+                    line=line,
+                    column=column,
+                    matched=nt.original[start:end],
+                    suggestion=rule.suggestion,
+                    error=m.error,
+                )
+            )
+        return out
+
+
+def check_message(text: str, packs: Iterable[Pack], channel: str | None = None) -> MessageResult:
+    """One-off convenience: compile ``packs`` and check ``text``. Reuse a ``Checker`` for many."""
+    return Checker(packs).check(text, channel)

@@ -1,0 +1,231 @@
+"""The ``compliance-check`` command. Thin: parse arguments, call the library, format.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input error
+(one line per problem on stderr, naming the file, line and field), 3 internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, NoReturn, Sequence, TextIO
+
+from . import __version__
+from .batch import CHANNELS, MessageIn, read_messages
+from .checker import Checker
+from .errors import InputError, Problem
+from .findings import at_or_above
+from .formats import json as json_format
+from .formats import jsonl as jsonl_format
+from .formats import text as text_format
+from .packs.loader import PackLibrary, load_packs, read_pack_file
+from .packs.selftest import SelfTestReport, run_examples
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, not the usage block
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _add_pack_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pack", action="append", default=[], metavar="P",
+                   help="bundled pack id, pack YAML file, or folder of packs (repeatable)")
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J",
+                   help="every bundled pack of this jurisdiction, e.g. CN or US (repeatable)")
+    p.add_argument("--channel", choices=CHANNELS, help="channel of the message(s); scopes channel-specific rules")
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                   help="exit 1 when a finding is at or above this severity (default: error)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="compliance-check", description="Check debt-collection communications against rule packs.")
+    parser.add_argument("--version", action="version", version=f"compliance-check {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("message", help="check one message")
+    p.add_argument("text", nargs="?", default="-", help="the message text, or - for standard input (default)")
+    _add_pack_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("messages", help="check a JSON Lines file of {id, text, channel?}")
+    p.add_argument("file", help="JSONL file, or - for standard input")
+    _add_pack_options(p)
+    p.add_argument("--format", choices=("jsonl", "json", "text"), default="jsonl")
+
+    packs = sub.add_parser("packs", help="list, show, validate and test rule packs")
+    psub = packs.add_subparsers(dest="packs_command", metavar="ACTION", parser_class=_Parser)
+    psub.required = True
+    p = psub.add_parser("list", help="list the bundled packs")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = psub.add_parser("show", help="show one pack with its inherited rules")
+    p.add_argument("pack", help="bundled pack id or pack file")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = psub.add_parser("validate", help="validate pack files or folders")
+    p.add_argument("paths", nargs="+")
+    p = psub.add_parser("test", help="run every rule's violating and compliant examples")
+    p.add_argument("packs", nargs="*", help="pack ids, files or folders (default: every bundled pack)")
+    return parser
+
+
+def _select_packs(args: argparse.Namespace) -> Checker:
+    if not args.pack and not args.jurisdiction:
+        ids = ", ".join(PackLibrary().bundled_ids())
+        raise UsageError(f"no rule pack selected: use --pack ID|FILE|DIR or --jurisdiction J (bundled: {ids})")
+    return Checker(load_packs(args.pack, args.jurisdiction))
+
+
+def _read_text(arg: str, stdin: TextIO) -> tuple[str, str]:
+    if arg != "-":
+        return arg, "<message>"
+    text = stdin.read()
+    return (text[:-1] if text.endswith("\n") else text), "<stdin>"
+
+
+def cmd_message(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    checker = _select_packs(args)
+    text, source = _read_text(args.text, stdin)
+    result = checker.check(text, args.channel)
+    if args.format == "json":
+        print(json_format.format_result(result), file=out)
+    else:
+        print(text_format.format_result(result, text, source), file=out)
+    return EXIT_FINDINGS if at_or_above(result.findings, args.fail_on) else EXIT_CLEAN
+
+
+def _progress(iterable: Any, enabled: bool) -> Any:
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, unit=" lines", file=sys.stderr, leave=False)
+
+
+def cmd_messages(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    checker = _select_packs(args)
+    if args.file == "-":
+        stream, name = stdin, "<stdin>"
+    else:
+        try:
+            stream, name = open(args.file, encoding="utf-8"), args.file
+        except OSError as exc:
+            raise InputError([Problem(args.file, 1, 1, "$", f"cannot read: {exc.strerror}")]) from None
+    failed = worst_hit = False
+    collected: list[dict[str, Any]] = []
+    with stream:
+        lines = _progress(stream, args.file != "-" and sys.stderr.isatty())
+        for item in read_messages(lines, args.channel):
+            if not isinstance(item, MessageIn):
+                failed = True
+                print(f"{name}:{item.line}:1: {item.error}", file=sys.stderr)
+                if args.format == "jsonl":
+                    print(jsonl_format.format_error(item.line, item.error), file=out, flush=True)
+                else:
+                    collected.append({"line": item.line, "error": item.error})
+                continue
+            result = checker.check(item.text, item.channel)
+            worst_hit = worst_hit or at_or_above(result.findings, args.fail_on)
+            if args.format == "jsonl":
+                print(jsonl_format.format_record(item.id, result), file=out, flush=True)
+            elif args.format == "text":
+                print(text_format.format_result(result, item.text, source=f"{name}:{item.line} id={item.id}"), file=out)
+            else:
+                collected.append(jsonl_format.message_record(item.id, result))
+    if args.format == "json":
+        print(json_format.dumps({"results": collected, "packs": checker.pack_summaries}), file=out)
+    if failed:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if worst_hit else EXIT_CLEAN
+
+
+def cmd_packs(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    action = args.packs_command
+    if action == "list":
+        library = PackLibrary()
+        packs = [library.resolve(i) for i in library.bundled_ids()]
+        if args.format == "json":
+            rows = [{"id": p.id, "version": p.version, "title": p.title, "jurisdiction": p.jurisdiction,
+                     "language": p.language, "rules": len(p.rules), "extends": list(p.extends)} for p in packs]
+            print(json_format.dumps(rows), file=out)
+        else:
+            for p in packs:
+                print(f"{p.id:<20} {p.version:<8} {p.jurisdiction or '-':<6} {len(p.rules):>4} rules  {p.title}", file=out)
+        return EXIT_CLEAN
+    if action == "show":
+        (pack,) = load_packs([args.pack])
+        if args.format == "json":
+            print(json_format.dumps(_pack_dict(pack)), file=out)
+        else:
+            print(f"{pack.id} {pack.version}: {pack.title} [{pack.jurisdiction or '-'}] ({pack.file})", file=out)
+            for r in pack.rules:
+                print(f"  {r.id:<22} {r.kind:<9} {r.severity:<8} {r.category or '-':<24} {r.citation or ''}", file=out)
+        return EXIT_CLEAN
+    if action == "validate":
+        problems: list[Problem] = []
+        for path in args.paths:
+            try:
+                packs = load_packs([path])
+                for p in packs:
+                    print(f"ok: {p.file}: {p.id} {p.version}, {len(p.rules)} rules", file=out)
+            except InputError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise InputError(problems)
+        return EXIT_CLEAN
+    if action == "test":
+        specs = args.packs or PackLibrary().bundled_ids()
+        report = SelfTestReport()
+        for spec in specs:
+            for pack in load_packs([spec]):
+                run_examples(pack, report)
+        for failure in report.failures:
+            print(str(failure), file=out)
+        print(f"{report.rules} rules, {report.examples} examples, {len(report.failures)} failures"
+              + (f", {report.rules_without_examples} rules without examples" if report.rules_without_examples else ""), file=out)
+        return EXIT_FINDINGS if report.failures else EXIT_CLEAN
+    raise UsageError(f"unknown packs action {action!r}")
+
+
+def _pack_dict(pack: Any) -> dict[str, Any]:
+    return {
+        "id": pack.id, "version": pack.version, "title": pack.title, "jurisdiction": pack.jurisdiction,
+        "language": pack.language, "default_timezone": pack.default_timezone, "extends": list(pack.extends),
+        "sources": {k: {"title": s.title, "issuer": s.issuer, "year": s.year} for k, s in pack.sources.items()},
+        "rules": [
+            {"id": r.id, "kind": r.kind, "category": r.category, "severity": r.severity, "message": r.message,
+             "citation": r.citation, "suggestion": r.suggestion, "channels": sorted(r.channels) if r.channels else None,
+             "defined_in": r.defined_in, **r.params}
+            for r in pack.rules
+        ],
+    }
+
+
+COMMANDS = {"message": cmd_message, "messages": cmd_messages, "packs": cmd_packs}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    stdin = stdin or sys.stdin
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args, out, stdin)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except Exception as exc:  # never a traceback for a user; say what broke in one line
+        print(f"compliance-check: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL

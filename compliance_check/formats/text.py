@@ -1,0 +1,57 @@
+"""Human-readable text: ``SOURCE:LINE:COL: severity RULE message``, the line, a caret
+underline of the span (East Asian wide characters take two columns), the
+citation and the suggestion."""
+from __future__ import annotations
+
+import unicodedata
+from typing import Iterable
+
+from ..checker import MessageResult
+from ..findings import Finding
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _underline(text: str, finding: Finding) -> list[str]:
+    if finding.span is None or finding.span[1] <= finding.span[0]:
+        return []
+    start, end = finding.span
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    stop = min(end, line_end)
+    return ["    " + line, "    " + " " * _width(text[line_start:start]) + "^" * max(1, _width(text[start:stop]))]
+
+
+def format_finding(source: str, text: str, f: Finding) -> list[str]:
+    where = f"{source}:{f.line}:{f.column}" if f.line is not None else source
+    out = [f"{where}: {f.severity} {f.rule} {f.message}"]
+    out += _underline(text, f)
+    if f.citation:
+        out.append(f"    citation: {f.citation} ({f.pack} {f.pack_version})")
+    if f.suggestion:
+        out.append(f"    suggestion: {f.suggestion}")
+    return out
+
+
+def _summary(result: MessageResult) -> str:
+    counts = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
+    packs = ", ".join(f"{p['id']} {p['version']}" for p in result.packs)
+    return f"verdict: {result.verdict} ({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info; packs: {packs})"
+
+
+def format_result(result: MessageResult, text: str, source: str = "<message>") -> str:
+    lines: list[str] = []
+    for f in result.findings:
+        lines += format_finding(source, text, f)
+    lines.append(_summary(result))
+    return "\n".join(lines)
+
+
+def format_results(items: Iterable[tuple[str, str, MessageResult]]) -> Iterable[str]:
+    """One block per message: (id, text, result)."""
+    for message_id, text, result in items:
+        yield format_result(result, text, source=message_id)

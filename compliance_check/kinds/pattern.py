@@ -1,0 +1,52 @@
+"""``pattern``: a regular expression (the ``regex`` module) over the normalised text.
+
+The normalised text is lower case, simplified Chinese, with punctuation and symbols
+removed and whitespace kept only as one space between Latin words; write patterns
+for that form (``(?:打|砍)断?你的?(?:腿|手)``, ``\\bwe will (?:sue|arrest) you\\b``).
+Each evaluation has a timeout (``timeout_ms``, default 250): a catastrophic pattern
+yields a rule error for that message instead of a hang, and other rules still run.
+
+Failing example (pattern ``(?:打|砍)断你的(?:腿|手)``)::
+
+    再不还钱就打断你的腿      -> finding on 打断你的腿
+
+Passing example::
+
+    请按时还款
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+
+from . import Match, MatchContext
+
+KIND = "pattern"
+DEFAULT_TIMEOUT_MS = 250
+
+
+def check_params(params: dict[str, Any]) -> list[tuple[tuple, str]]:
+    try:
+        compiled = regex.compile(params["pattern"])
+    except regex.error as exc:
+        return [(("pattern",), f"invalid regular expression: {exc}")]
+    if compiled.fullmatch("") is not None:
+        return [(("pattern",), "pattern matches the empty string")]
+    return []
+
+
+def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
+    return []
+
+
+def compile(params: dict[str, Any]) -> tuple[regex.Pattern, float]:
+    return regex.compile(params["pattern"]), params.get("timeout_ms", DEFAULT_TIMEOUT_MS) / 1000
+
+
+def find(params: dict[str, Any], compiled: tuple[regex.Pattern, float], ctx: MatchContext) -> list[Match]:
+    pattern, timeout = compiled
+    try:
+        return [Match(m.start(), m.end()) for m in pattern.finditer(ctx.nt.text, timeout=timeout) if m.end() > m.start()]
+    except TimeoutError:
+        return [Match(0, 0, in_original=True, error=f"pattern timed out after {timeout * 1000:.0f} ms")]

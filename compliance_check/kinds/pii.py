@@ -1,0 +1,107 @@
+"""``pii``: personal data written into a message, by built-in detectors.
+
+Detectors (list them in ``detectors``):
+
+- ``cn_id``: an 18-character mainland resident ID whose check character is right;
+- ``bank_card``: 13-19 digits (optionally grouped by spaces or dashes) passing Luhn;
+- ``phone``: mainland mobile numbers, NANP numbers, E.164 numbers;
+- ``email``: e-mail addresses.
+
+Detectors read the original text (full-width digits count), so masked forms such
+as ``6222********1234`` or ``138****5678`` never match.
+
+Failing example (detectors ``[bank_card]``)::
+
+    您尾号的卡 6222021234567890128 已逾期      -> finding on the card number
+
+Passing example::
+
+    您尾号1234的卡（6222********1234）已逾期
+"""
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Callable
+
+import regex
+
+from . import Match, MatchContext
+
+KIND = "pii"
+
+_D = r"[0-9\uff10-\uff19]"
+_SEP = r"[ \-\u3000]"
+_DETECTOR_RE = {
+    "cn_id": rf"(?<![0-9A-Za-z\uff10-\uff19])[1-9]{_D}{{5}}(?:18|19|20){_D}{{2}}{_D}{{4}}{_D}{{3}}[0-9Xx\uff10-\uff19\uff38\uff58](?![0-9A-Za-z\uff10-\uff19])",
+    "bank_card": rf"(?<!{_D})[2-6](?:{_SEP}?{_D}){{12,18}}(?!{_D})",
+    "phone": (
+        rf"(?<![0-9+\uff10-\uff19])(?:"
+        rf"(?:\+?86{_SEP}?)?1[3-9]{_D}{_SEP}?{_D}{{4}}{_SEP}?{_D}{{4}}"  # mainland mobile
+        rf"|(?:\+?1{_SEP}?)?\(?[2-9]{_D}{{2}}\)?[ .\-]?[2-9]{_D}{{2}}[ .\-]?{_D}{{4}}"  # NANP
+        rf"|\+[1-9]{_D}{{7,14}}"  # E.164
+        rf")(?!{_D})"
+    ),
+    "email": r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+}
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def _digits(s: str) -> str:
+    return "".join(str(unicodedata.digit(c)) for c in s if unicodedata.digit(c, None) is not None)
+
+
+def _valid_cn_id(s: str) -> bool:
+    s = unicodedata.normalize("NFKC", s).upper()
+    body, check = s[:17], s[17]
+    if not body.isdigit():
+        return False
+    month, day = int(s[10:12]), int(s[12:14])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS)) % 11] == check
+
+
+def _valid_card(s: str) -> bool:
+    digits = _digits(s)
+    if not 13 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+_VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "cn_id": _valid_cn_id,
+    "bank_card": _valid_card,
+    "phone": lambda s: True,
+    "email": lambda s: True,
+}
+
+
+def check_params(params: dict[str, Any]) -> list[tuple[tuple, str]]:
+    return []
+
+
+def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
+    return []
+
+
+def compile(params: dict[str, Any]) -> tuple[regex.Pattern, tuple[str, ...]]:
+    names = tuple(params["detectors"])
+    combined = "|".join(f"(?P<{name}>{_DETECTOR_RE[name]})" for name in names)
+    return regex.compile(combined), names
+
+
+def find(params: dict[str, Any], compiled: tuple[regex.Pattern, tuple[str, ...]], ctx: MatchContext) -> list[Match]:
+    pattern, names = compiled
+    matches = []
+    for m in pattern.finditer(ctx.nt.original, overlapped=True):
+        name = m.lastgroup
+        if name and _VALIDATORS[name](m.group()):
+            matches.append(Match(m.start(), m.end(), in_original=True))
+    return matches

@@ -1,0 +1,39 @@
+"""``required``: at least one of the listed phrases must be present.
+
+Used for disclosures (the debt-collector notice, an opt-out instruction). Scope it
+with ``channels``; a message whose channel is unknown is not judged by a
+channel-scoped ``required`` rule. The finding has an empty span at the start.
+
+Failing example (terms ``[reply stop, opt out]``, channel sms)::
+
+    Your payment of $120 is due on June 1.   -> finding: missing disclosure
+
+Passing example::
+
+    Your payment is due June 1. Reply STOP to opt out.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import Match, MatchContext
+
+KIND = "required"
+
+
+def check_params(params: dict[str, Any]) -> list[tuple[tuple, str]]:
+    return []
+
+
+def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
+    return [("term", t) for t in params["terms"]]
+
+
+def compile(params: dict[str, Any]) -> None:
+    return None
+
+
+def find(params: dict[str, Any], compiled: None, ctx: MatchContext) -> list[Match]:
+    if ctx.hits.get("term"):
+        return []
+    return [Match(0, 0, in_original=True, missing=True)]

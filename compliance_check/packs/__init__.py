@@ -1,0 +1,1 @@
+"""Rule packs: read YAML with positions, validate, resolve ``extends``, compile."""

@@ -1,0 +1,289 @@
+"""Find, read, validate and resolve rule packs.
+
+A pack is read from YAML with positions, checked against
+``schemas/rulepack.schema.json``, then checked for what a schema cannot say
+(duplicate rule ids, regexes that do not compile, citations of undeclared sources,
+``extends`` targets that do not exist or form a cycle). Every problem is reported
+as ``FILE:LINE:COL: JSON.PATH: what is wrong``.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+
+from ..errors import InputError, Problem, json_path
+from ..kinds import registry as kind_registry
+from ..text.normalise import normalise_phrase
+from .model import Example, Pack, Rule, Source
+from .yamlpos import Positions, load_yaml, position_of
+
+PACK_SUFFIXES = (".yaml", ".yml")
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema_text = importlib.resources.files("compliance_check.schemas").joinpath("rulepack.schema.json").read_text("utf-8")
+    return jsonschema.Draft202012Validator(json.loads(schema_text))
+
+
+def bundled_dir() -> Path:
+    """Where the bundled packs are: ``compliance_check/rules/`` in an installed wheel
+    (pyproject maps it there), ``rules/`` beside the package in a source tree."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "rules"
+    return installed if installed.is_dir() else package.parent / "rules"
+
+
+@dataclass
+class PackFile:
+    """A pack as written: validated on its own, not yet resolved against ``extends``."""
+
+    data: dict[str, Any]
+    positions: Positions
+    file: str
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    def problem(self, path: Iterable[str | int], message: str) -> Problem:
+        path = tuple(path)
+        line, col = position_of(self.positions, path)
+        return Problem(self.file, line, col, json_path(path), message)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "enum" and error.absolute_path and error.absolute_path[-1] == "kind":
+        return f"unknown rule kind {error.instance!r} (known: {', '.join(error.validator_value)})"
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
+    return error.message
+
+
+def read_pack_file(path: str | Path, display_name: str | None = None) -> PackFile:
+    """Read and validate one pack file on its own; raise ``InputError`` listing every problem."""
+    path = Path(path)
+    name = display_name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(name, 1, 1, "$", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(name, 1, 1, "$", f"cannot read pack: {exc}")]) from None
+    data, positions = load_yaml(text, name)
+    pack = PackFile(data if isinstance(data, dict) else {}, positions, name)
+    if not isinstance(data, dict):
+        raise InputError([pack.problem((), "a rule pack must be a YAML mapping")])
+    problems = [
+        pack.problem(tuple(e.absolute_path), _schema_message(e))
+        for e in sorted(_validator().iter_errors(data), key=lambda e: position_of(positions, tuple(e.absolute_path)))
+    ]
+    if problems:
+        raise InputError(problems)
+    problems.extend(_local_problems(pack))
+    if problems:
+        raise InputError(problems)
+    return pack
+
+
+def _local_problems(pack: PackFile) -> list[Problem]:
+    problems = []
+    kinds = kind_registry()
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(pack.data.get("rules", [])):
+        rid = rule["id"]
+        if rid in seen:
+            line, _ = position_of(pack.positions, ("rules", seen[rid], "id"))
+            problems.append(pack.problem(("rules", i, "id"), f"duplicate rule id {rid!r} (first defined on line {line})"))
+        else:
+            seen[rid] = i
+        for sub, message in kinds[rule["kind"]].check_params(rule):
+            problems.append(pack.problem(("rules", i, *sub), message))
+        for field in ("terms", "except"):
+            for j, phrase in enumerate(rule.get(field, [])):
+                if not normalise_phrase(phrase):
+                    problems.append(pack.problem(("rules", i, field, j), f"{phrase!r} is only filler (spaces, punctuation, symbols) and can never match"))
+    for canonical, forms in pack.data.get("variants", {}).items():
+        if not normalise_phrase(canonical):
+            problems.append(pack.problem(("variants", canonical), f"{canonical!r} is only filler and can never match"))
+    return problems
+
+
+class PackLibrary:
+    """Packs by id: those given explicitly, then the bundled ones. Resolves ``extends``."""
+
+    def __init__(self, files: Iterable[PackFile] = (), include_bundled: bool = True):
+        self._files: dict[str, PackFile] = {}
+        self._bundled_dir = bundled_dir() if include_bundled else None
+        for f in files:
+            self.add(f)
+        self._resolved: dict[str, Pack] = {}
+
+    def add(self, pack_file: PackFile) -> None:
+        existing = self._files.get(pack_file.id)
+        if existing is not None and existing.file != pack_file.file:
+            raise InputError([pack_file.problem(("id",), f"pack id {pack_file.id!r} is also defined in {existing.file}")])
+        self._files[pack_file.id] = pack_file
+
+    def bundled_ids(self) -> list[str]:
+        if self._bundled_dir is None:
+            return []
+        return sorted(p.stem for p in self._bundled_dir.iterdir() if p.suffix in PACK_SUFFIXES)
+
+    def file_for(self, pack_id: str) -> PackFile | None:
+        if pack_id in self._files:
+            return self._files[pack_id]
+        if self._bundled_dir is not None:
+            for suffix in PACK_SUFFIXES:
+                candidate = self._bundled_dir / f"{pack_id}{suffix}"
+                if candidate.is_file():
+                    pack_file = read_pack_file(candidate, f"rules/{candidate.name}")
+                    if pack_file.id != pack_id:
+                        raise InputError([pack_file.problem(("id",), f"bundled pack file {candidate.name} declares id {pack_file.id!r}")])
+                    self._files[pack_id] = pack_file
+                    return pack_file
+        return None
+
+    def resolve(self, pack_id: str) -> Pack:
+        """The pack with its inherited rules, sources and variants."""
+        return self._resolve(pack_id, ())
+
+    def _resolve(self, pack_id: str, chain: tuple[str, ...]) -> Pack:
+        if pack_id in self._resolved:
+            return self._resolved[pack_id]
+        pack_file = self.file_for(pack_id)
+        if pack_file is None:
+            raise InputError([Problem("<command line>", 1, 1, "$", f"unknown pack {pack_id!r}: not a file, folder or bundled pack id")])
+        data = pack_file.data
+        problems: list[Problem] = []
+        rules: dict[str, Rule] = {}
+        sources: dict[str, Source] = {}
+        variants: dict[str, list[str]] = {}
+        ancestors: set[str] = set()
+        for i, parent_id in enumerate(data.get("extends", [])):
+            if parent_id == pack_id or parent_id in chain:
+                cycle = " -> ".join((*chain, pack_id, parent_id))
+                problems.append(pack_file.problem(("extends", i), f"extends cycle: {cycle}"))
+                continue
+            if self.file_for(parent_id) is None:
+                problems.append(pack_file.problem(("extends", i), f"unknown pack {parent_id!r} in extends"))
+                continue
+            parent = self._resolve(parent_id, (*chain, pack_id))
+            ancestors |= parent.ancestors | {parent_id}
+            rules.update({r.id: r for r in parent.rules})
+            sources.update(parent.sources)
+            for canonical, forms in parent.variants.items():
+                variants.setdefault(canonical, []).extend(f for f in forms if f not in variants.get(canonical, []))
+        for i, rid in enumerate(data.get("disable", [])):
+            if rid not in rules:
+                problems.append(pack_file.problem(("disable", i), f"cannot disable {rid!r}: no inherited rule has that id"))
+            rules.pop(rid, None)
+        for sid, s in data.get("sources", {}).items():
+            sources[sid] = Source(sid, s["title"], s.get("issuer"), s.get("year"))
+        for canonical, forms in data.get("variants", {}).items():
+            merged = variants.setdefault(canonical, [])
+            merged.extend(f for f in forms if f not in merged)
+        for i, raw in enumerate(data.get("rules", [])):
+            citation = raw.get("citation")
+            if citation and citation["source"] not in sources:
+                problems.append(pack_file.problem(("rules", i, "citation", "source"), f"unknown source {citation['source']!r}: declare it under sources"))
+            rules[raw["id"]] = _build_rule(raw, pack_file, i)
+        if problems:
+            raise InputError(problems)
+        pack = Pack(
+            id=pack_id,
+            version=data["version"],
+            title=data["title"],
+            jurisdiction=data.get("jurisdiction"),
+            language=data.get("language"),
+            default_timezone=data.get("default_timezone"),
+            description=data.get("description"),
+            extends=tuple(data.get("extends", [])),
+            sources=sources,
+            variants=variants,
+            rules=list(rules.values()),
+            file=pack_file.file,
+            ancestors=frozenset(ancestors),
+        )
+        self._resolved[pack_id] = pack
+        return pack
+
+
+_COMMON_FIELDS = {
+    "id", "kind", "category", "severity", "message", "citation", "suggestion", "channels",
+    "word_boundary", "except", "examples", "description",
+}
+
+
+def _examples(raw: list[Any]) -> tuple[Example, ...]:
+    return tuple(Example(e) if isinstance(e, str) else Example(e["text"], e.get("channel")) for e in raw)
+
+
+def _build_rule(raw: dict[str, Any], pack_file: PackFile, index: int) -> Rule:
+    citation = raw.get("citation")
+    cited = None
+    if citation:
+        cited = citation["source"] + (f" {citation['article']}" if citation.get("article") else "")
+    line, col = position_of(pack_file.positions, ("rules", index))
+    examples = raw.get("examples", {})
+    return Rule(
+        id=raw["id"],
+        kind=raw["kind"],
+        category=raw.get("category"),
+        severity=raw["severity"],
+        message=raw["message"],
+        citation=cited,
+        suggestion=raw.get("suggestion"),
+        channels=frozenset(raw["channels"]) if "channels" in raw else None,
+        word_boundary=bool(raw.get("word_boundary", False)),
+        exceptions=tuple(raw.get("except", ())),
+        violating=_examples(examples.get("violating", [])),
+        compliant=_examples(examples.get("compliant", [])),
+        description=raw.get("description"),
+        params={k: v for k, v in raw.items() if k not in _COMMON_FIELDS},
+        defined_in=pack_file.id,
+        file=pack_file.file,
+        line=line,
+        column=col,
+    )
+
+
+def load_packs(specs: Iterable[str], jurisdictions: Iterable[str] = ()) -> list[Pack]:
+    """Resolve ``--pack`` values (bundled id, YAML file or folder) and ``--jurisdiction``
+    values (every bundled pack of that jurisdiction) to packs. A pack that another
+    selected pack extends is dropped: its rules already run through the child."""
+    specs = list(specs)
+    jurisdictions = [j.upper() for j in jurisdictions]
+    files: list[PackFile] = []
+    ids: list[str] = []
+    for spec in specs:
+        path = Path(spec)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in PACK_SUFFIXES)
+            if not found:
+                raise InputError([Problem(spec, 1, 1, "$", "folder holds no .yaml or .yml pack files")])
+            files.extend(read_pack_file(p) for p in found)
+            ids.extend(f.id for f in files[-len(found):])
+        elif path.suffix in PACK_SUFFIXES or path.exists():
+            files.append(read_pack_file(path))
+            ids.append(files[-1].id)
+        else:
+            ids.append(spec)
+    library = PackLibrary(files)
+    for pack_id in library.bundled_ids():
+        if jurisdictions:
+            pack = library.resolve(pack_id)
+            if pack.jurisdiction in jurisdictions:
+                ids.append(pack_id)
+    if jurisdictions and not ids:
+        raise InputError([Problem("<command line>", 1, 1, "$", f"no bundled pack for jurisdiction {', '.join(jurisdictions)}")])
+    unique = list(dict.fromkeys(ids))
+    packs = [library.resolve(i) for i in unique]
+    inherited = set().union(*(p.ancestors for p in packs)) if packs else set()
+    return [p for p in packs if p.id not in inherited]

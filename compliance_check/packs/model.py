@@ -1,0 +1,72 @@
+"""The loaded, inheritance-resolved form of a rule pack."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    category: str | None
+    severity: str
+    message: str
+    citation: str | None
+    suggestion: str | None
+    channels: frozenset[str] | None
+    word_boundary: bool
+    exceptions: tuple[str, ...]
+    violating: tuple[Example, ...]
+    compliant: tuple[Example, ...]
+    description: str | None
+    params: dict[str, Any]  # the kind's own fields: terms, pattern, near, detectors, timeout_ms
+    defined_in: str  # the pack id whose file holds this rule
+    file: str
+    line: int
+    column: int
+
+    def applies_to(self, channel: str | None) -> bool:
+        """Whether the rule judges a message on ``channel`` (``None``: channel unknown)."""
+        if self.channels is None:
+            return True
+        if channel is None:
+            # Required disclosures scoped to channels cannot be judged without one.
+            return self.kind != "required"
+        return channel in self.channels
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    issuer: str | None = None
+    year: int | None = None
+
+
+@dataclass
+class Pack:
+    id: str
+    version: str
+    title: str
+    jurisdiction: str | None
+    language: str | None
+    default_timezone: str | None
+    description: str | None
+    extends: tuple[str, ...]
+    sources: dict[str, Source]
+    variants: dict[str, list[str]]
+    rules: list[Rule]
+    file: str
+    ancestors: frozenset[str] = field(default_factory=frozenset)
+
+    def summary(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version}

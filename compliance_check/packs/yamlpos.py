@@ -1,0 +1,77 @@
+"""YAML -> plain data, remembering the line and column of every node.
+
+PyYAML's composer gives marked nodes; we build the data ourselves so that every
+JSON path maps to where it was written, and so duplicate keys are errors rather
+than silently overwritten.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..errors import InputError, Problem, json_path
+
+Path = tuple[str | int, ...]
+Positions = dict[Path, tuple[int, int]]
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def load_yaml(text: str, filename: str) -> tuple[Any, Positions]:
+    """Parse ``text``; return the data and a map from JSON path to (line, column)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise InputError([Problem(filename, line, col, "$", f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(filename, 1, 1, "$", f"YAML error: {exc}")]) from None
+    positions: Positions = {}
+    problems: list[Problem] = []
+    if root is None:
+        return None, {(): (1, 1)}
+    constructor = yaml.SafeLoader("")
+
+    def build(node: yaml.Node, path: Path) -> Any:
+        positions[path] = _position(node)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = constructor.construct_object(key_node, deep=True)
+                if isinstance(key, (list, dict)):
+                    line, col = _position(key_node)
+                    problems.append(Problem(filename, line, col, json_path(path), "mapping keys must be scalars"))
+                    continue
+                key = key if isinstance(key, (str, int)) else str(key)
+                if key in out:
+                    line, col = _position(key_node)
+                    problems.append(Problem(filename, line, col, json_path(path + (key,)), f"duplicate key {key!r}"))
+                    continue
+                out[key] = build(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return constructor.construct_object(node, deep=True)
+
+    try:
+        data = build(root, ())
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InputError([Problem(filename, line, col, "$", f"YAML error: {exc.problem}")]) from None
+    if problems:
+        raise InputError(problems)
+    return data, positions
+
+
+def position_of(positions: Positions, path: Path) -> tuple[int, int]:
+    """The position of ``path``, or of its nearest ancestor that was written down."""
+    path = tuple(path)
+    while path and path not in positions:
+        path = path[:-1]
+    return positions.get(path, (1, 1))

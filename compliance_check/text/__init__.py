@@ -1,0 +1,1 @@
+"""Text preparation: character folding, placeholders, normalisation with an offset map, segmentation."""

@@ -1,0 +1,155 @@
+"""Normalisation with an offset map back to the original text.
+
+``normalise`` is the fast path: placeholders become one opaque mark, every character
+is folded through one ``str.translate`` table (NFKC, case folding, traditional to
+simplified, filler removed), and whitespace survives only as one space between two
+Latin letters or digits. The offset map is built only when someone asks for a span,
+by folding again one character at a time; both paths use the same table and the
+same whitespace rule, so they produce the same text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .chartable import PLACEHOLDER, SPACE, fold_char, fold_table
+from .placeholders import find_placeholders
+
+_WORD = r"[a-z0-9\u00c0-\u024f]"
+_KEPT_SPACE_RE = regex.compile(rf"(?<={_WORD}){SPACE}+(?={_WORD})")
+
+
+@dataclass
+class NormalisedText:
+    """A normalised view of ``original``; ``span`` maps normalised offsets back."""
+
+    original: str
+    text: str
+    _starts: list[int] | None = field(default=None, repr=False)
+    _ends: list[int] | None = field(default=None, repr=False)
+    _parent: "NormalisedText | None" = field(default=None, repr=False)
+    _edits: list[tuple[int, int, str]] = field(default_factory=list, repr=False)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of normalised text[start:end]; end exclusive, end > start."""
+        starts, ends = self._offsets()
+        return starts[start], ends[end - 1]
+
+    def _offsets(self) -> tuple[list[int], list[int]]:
+        if self._starts is None:
+            if self._parent is None:
+                text, self._starts, self._ends = _mapped_normalise(self.original)
+                if text != self.text:  # pragma: no cover - guarded by property tests
+                    raise AssertionError("fast and mapped normalisation disagree")
+            else:
+                self._starts, self._ends = _replay_edits(self._parent, self._edits)
+        return self._starts, self._ends  # type: ignore[return-value]
+
+    def with_edits(self, edits: list[tuple[int, int, str]]) -> "NormalisedText":
+        """A new view where each (start, end, replacement), non-overlapping and in
+        order, replaces text[start:end]; replacement characters map to the whole
+        original span of what they replaced."""
+        if not edits:
+            return self
+        parts, pos = [], 0
+        for start, end, replacement in edits:
+            parts.append(self.text[pos:start])
+            parts.append(replacement)
+            pos = end
+        parts.append(self.text[pos:])
+        return NormalisedText(self.original, "".join(parts), _parent=self, _edits=edits)
+
+
+def _replay_edits(parent: NormalisedText, edits: list[tuple[int, int, str]]) -> tuple[list[int], list[int]]:
+    p_starts, p_ends = parent._offsets()
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for start, end, replacement in edits:
+        starts.extend(p_starts[pos:start])
+        ends.extend(p_ends[pos:start])
+        starts.extend([p_starts[start]] * len(replacement))
+        ends.extend([p_ends[end - 1]] * len(replacement))
+        pos = end
+    starts.extend(p_starts[pos:])
+    ends.extend(p_ends[pos:])
+    return starts, ends
+
+
+def _with_placeholders_marked(text: str) -> str:
+    spans = find_placeholders(text)
+    if not spans:
+        return text
+    parts, pos = [], 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(PLACEHOLDER)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _collapse_spaces(folded: str) -> str:
+    if SPACE not in folded:
+        return folded
+    return _KEPT_SPACE_RE.sub(" ", folded).replace(SPACE, "")
+
+
+def normalise(original: str) -> NormalisedText:
+    """Normalise ``original`` for matching; the offset map is built lazily."""
+    folded = _with_placeholders_marked(original).translate(fold_table())
+    return NormalisedText(original, _collapse_spaces(folded))
+
+
+def normalise_phrase(phrase: str) -> str:
+    """Normalise a pack phrase (a term, variant or exception) the way messages are."""
+    return normalise(phrase).text
+
+
+def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    placeholder_at = {start: end for start, end in find_placeholders(original)}
+    i = 0
+    n = len(original)
+    while i < n:
+        end = placeholder_at.get(i)
+        if end is not None:
+            chars.append(PLACEHOLDER)
+            starts.append(i)
+            ends.append(end)
+            i = end
+            continue
+        for c in fold_char(original[i]):
+            chars.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+        i += 1
+    folded = "".join(chars)
+    if SPACE not in folded:
+        return folded, starts, ends
+    kept: dict[int, int] = {}  # index of first SPACE in a kept run -> run end
+    for m in _KEPT_SPACE_RE.finditer(folded):
+        kept[m.start()] = m.end()
+    out_chars: list[str] = []
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    j = 0
+    while j < len(folded):
+        c = folded[j]
+        if c != SPACE:
+            out_chars.append(c)
+            out_starts.append(starts[j])
+            out_ends.append(ends[j])
+            j += 1
+        elif j in kept:
+            run_end = kept[j]
+            out_chars.append(" ")
+            out_starts.append(starts[j])
+            out_ends.append(ends[run_end - 1])
+            j = run_end
+        else:
+            j += 1
+    return "".join(out_chars), out_starts, out_ends

@@ -1,0 +1,28 @@
+"""Template placeholders: opaque spans that never match and never glue their neighbours.
+
+Recognised forms: ``{name}``, ``{0}``, ``{{ name }}``, ``{% block %}``, ``{# note #}``,
+``${name}``, ``%(name)s``, ``<%= name %>``.
+"""
+from __future__ import annotations
+
+import regex
+
+PLACEHOLDER_RE = regex.compile(
+    r"""
+      \{\{.*?\}\}                                   # {{ name }}
+    | \{%.*?%\} | \{\#.*?\#\}                       # {% tag %} {# comment #}
+    | \$\{[^{}\n]+\}                                # ${name}
+    | %\([^()\n]+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]   # %(name)s
+    | <%[=-]?.*?%>                                  # <%= name %>
+    | \{[^{}\s]+\}                                  # {name} {0} {amount:.2f}
+    """,
+    regex.VERBOSE | regex.DOTALL,
+)
+_TRIGGERS = ("{", "$", "%", "<")
+
+
+def find_placeholders(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of every placeholder in ``text``."""
+    if not any(t in text for t in _TRIGGERS):
+        return []
+    return [m.span() for m in PLACEHOLDER_RE.finditer(text)]

@@ -1,0 +1,55 @@
+"""A pack's variant table: disguised spellings rewritten to their canonical form.
+
+Variants live in packs (``variants: {傻逼: [煞笔, 傻b, sb]}``), never in Python. Both
+sides are normalised like messages; a variant that starts or ends with a Latin letter
+or digit is only rewritten where it is not part of a longer Latin word, so ``sb``
+in ``s.b`` is rewritten and in ``jobsboard`` is not.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+from .normalise import NormalisedText, normalise_phrase
+
+
+def is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum() or "\u00c0" <= ch <= "\u024f"
+
+
+@dataclass(frozen=True)
+class VariantTable:
+    forms: list[str]
+    canonical: list[str]
+    automaton: ahocorasick_rs.AhoCorasick | None
+
+    def apply(self, nt: NormalisedText) -> NormalisedText:
+        if self.automaton is None:
+            return nt
+        text = nt.text
+        edits = []
+        for index, start, end in self.automaton.find_matches_as_indexes(text):
+            form = self.forms[index]
+            if is_latin(form[0]) and start > 0 and is_latin(text[start - 1]):
+                continue
+            if is_latin(form[-1]) and end < len(text) and is_latin(text[end]):
+                continue
+            edits.append((start, end, self.canonical[index]))
+        return nt.with_edits(edits)
+
+
+def compile_variants(variants: dict[str, list[str]]) -> VariantTable:
+    """Build the table; forms that normalise to nothing or to their canonical are dropped."""
+    by_form: dict[str, str] = {}
+    for canonical, forms in variants.items():
+        target = normalise_phrase(canonical)
+        for form in forms:
+            key = normalise_phrase(form)
+            if key and key != target:
+                by_form.setdefault(key, target)
+    if not by_form:
+        return VariantTable([], [], None)
+    forms = list(by_form)
+    automaton = ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return VariantTable(forms, [by_form[f] for f in forms], automaton)
