@@ -91,17 +91,23 @@ def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-def compile(params: dict[str, Any]) -> tuple[regex.Pattern, tuple[str, ...]]:
-    names = tuple(params["detectors"])
-    combined = "|".join(f"(?P<{name}>{_DETECTOR_RE[name]})" for name in names)
-    return regex.compile(combined), names
+# Every detector needs seven digits in a row (separators allowed) or an @; most
+# messages have neither, and this one cheap scan lets them skip the detectors.
+_TRIGGER = regex.compile(r"@|\d(?:[ \-\u3000().]?\d){6}")
+_COMPILED = {name: regex.compile(source) for name, source in _DETECTOR_RE.items()}
 
 
-def find(params: dict[str, Any], compiled: tuple[regex.Pattern, tuple[str, ...]], ctx: MatchContext) -> list[Match]:
-    pattern, names = compiled
-    matches = []
-    for m in pattern.finditer(ctx.nt.original, overlapped=True):
-        name = m.lastgroup
-        if name and _VALIDATORS[name](m.group()):
-            matches.append(Match(m.start(), m.end(), in_original=True))
-    return matches
+def compile(params: dict[str, Any]) -> list[tuple[regex.Pattern, Callable[[str], bool]]]:
+    return [(_COMPILED[name], _VALIDATORS[name]) for name in params["detectors"]]
+
+
+def find(params: dict[str, Any], detectors: list[tuple[regex.Pattern, Callable[[str], bool]]], ctx: MatchContext) -> list[Match]:
+    text = ctx.nt.original
+    if _TRIGGER.search(text) is None:
+        return []
+    return [
+        Match(m.start(), m.end(), in_original=True)
+        for pattern, valid in detectors
+        for m in pattern.finditer(text)
+        if valid(m.group())
+    ]

@@ -4,7 +4,7 @@ Folding is defined character by character so that the fast path (``str.translate
 and the mapped path (one character at a time, recording offsets) give the same
 text by construction. Filler characters (spaces, punctuation, symbols, emoji,
 zero-width and other format characters) fold to nothing, except whitespace, which
-folds to the ``SPACE`` mark that ``normalise`` keeps only between Latin words.
+folds to one ASCII space that ``normalise`` keeps only between Latin words.
 """
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ import opencc
 # Placeholders are replaced by this noncharacter: it is not filler, so nothing
 # glues across it, and no term contains it, so nothing matches it.
 PLACEHOLDER = "\ufdd0"
-# Whitespace folds to this noncharacter; ``normalise`` keeps it as one space between
-# two Latin letters or digits and removes it everywhere else.
-SPACE = "\ufdd1"
+SPACE = " "
+# Marks a kept space while spaces are collapsed; folds to nothing so input cannot fake it.
+KEPT_MARK = "\ufdd1"
 
 # Code points outside the BMP that users actually type to disguise words:
 # mathematical alphanumerics (𝐬𝐛), enclosed alphanumerics (🅢🅑), CJK compatibility ideographs.
 # Emoji and pictographs (U+1Fxxx) and tag characters (U+E00xx) are filler.
 _ASTRAL_RANGES = ((0x1D400, 0x1D800), (0x1F000, 0x20000), (0x2F800, 0x2FA20), (0xE0000, 0xE1000))
-_FILLER_CATEGORIES = frozenset({"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Cf", "Mn", "Me"})
+_FILLER_CATEGORIES = frozenset({"Cc", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Cf", "Mn", "Me"})
 
 
 def _is_space(ch: str) -> bool:
@@ -32,8 +32,10 @@ def _is_space(ch: str) -> bool:
 
 
 def _fold_one(ch: str, t2s: opencc.OpenCC) -> str:
-    if ch in (PLACEHOLDER, SPACE):
+    if ch == PLACEHOLDER:
         return ch
+    if ch == KEPT_MARK:
+        return ""
     if _is_space(ch):
         return SPACE
     folded = unicodedata.normalize("NFKC", ch).casefold()

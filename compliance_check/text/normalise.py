@@ -2,34 +2,38 @@
 
 ``normalise`` is the fast path: placeholders become one opaque mark, every character
 is folded through one ``str.translate`` table (NFKC, case folding, traditional to
-simplified, filler removed), and whitespace survives only as one space between two
-Latin letters or digits. The offset map is built only when someone asks for a span,
+simplified, filler removed, whitespace to a space), and a run of spaces survives
+only as one space between two Latin letters or digits. The offset map is built only when someone asks for a span,
 by folding again one character at a time; both paths use the same table and the
 same whitespace rule, so they produce the same text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import regex
 
-from .chartable import PLACEHOLDER, SPACE, fold_char, fold_table
+from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, fold_char, fold_table
 from .placeholders import find_placeholders
 
 _WORD = r"[a-z0-9\u00c0-\u024f]"
-_KEPT_SPACE_RE = regex.compile(rf"(?<={_WORD}){SPACE}+(?={_WORD})")
+_KEPT_SPACE_RE = regex.compile(rf"(?<={_WORD}) +(?={_WORD})")
 
 
-@dataclass
 class NormalisedText:
     """A normalised view of ``original``; ``span`` maps normalised offsets back."""
 
-    original: str
-    text: str
-    _starts: list[int] | None = field(default=None, repr=False)
-    _ends: list[int] | None = field(default=None, repr=False)
-    _parent: "NormalisedText | None" = field(default=None, repr=False)
-    _edits: list[tuple[int, int, str]] = field(default_factory=list, repr=False)
+    __slots__ = ("original", "text", "_starts", "_ends", "_parent", "_edits")
+
+    def __init__(self, original: str, text: str, parent: "NormalisedText | None" = None,
+                 edits: list[tuple[int, int, str]] | None = None):
+        self.original = original
+        self.text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        self._parent = parent
+        self._edits = edits or []
+
+    def __repr__(self) -> str:
+        return f"NormalisedText(text={self.text!r})"
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of normalised text[start:end]; end exclusive, end > start."""
@@ -58,7 +62,7 @@ class NormalisedText:
             parts.append(replacement)
             pos = end
         parts.append(self.text[pos:])
-        return NormalisedText(self.original, "".join(parts), _parent=self, _edits=edits)
+        return NormalisedText(self.original, "".join(parts), self, edits)
 
 
 def _replay_edits(parent: NormalisedText, edits: list[tuple[int, int, str]]) -> tuple[list[int], list[int]]:
@@ -93,7 +97,11 @@ def _with_placeholders_marked(text: str) -> str:
 def _collapse_spaces(folded: str) -> str:
     if SPACE not in folded:
         return folded
-    return _KEPT_SPACE_RE.sub(" ", folded).replace(SPACE, "")
+    if folded.isascii():
+        # After folding, every ASCII character but the space is a Latin letter or
+        # digit, so "between two word characters" is every inner run: split/join.
+        return folded.strip() if "  " not in folded else " ".join(folded.split())
+    return _KEPT_SPACE_RE.sub(KEPT_MARK, folded).replace(SPACE, "").replace(KEPT_MARK, " ")
 
 
 def normalise(original: str) -> NormalisedText:
@@ -146,7 +154,7 @@ def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
             j += 1
         elif j in kept:
             run_end = kept[j]
-            out_chars.append(" ")
+            out_chars.append(SPACE)
             out_starts.append(starts[j])
             out_ends.append(ends[run_end - 1])
             j = run_end
