@@ -9,6 +9,7 @@ folds to one ASCII space that ``normalise`` keeps only between Latin words.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 import opencc
@@ -31,15 +32,24 @@ def _is_space(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) in ("Zs", "Zl", "Zp")
 
 
-def _fold_one(ch: str, t2s: opencc.OpenCC) -> str:
+_HAN_RE = re.compile("[\u2e80-\u9fff\uf900-\ufaff]")
+
+
+def _fold_one(ch: str) -> str:
+    """NFKC, case folding and filler removal; traditional -> simplified comes after."""
     if ch == PLACEHOLDER:
         return ch
     if ch == KEPT_MARK:
         return ""
     if _is_space(ch):
         return SPACE
+    cp = ord(ch)
+    if 0x4E00 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7A3:
+        return ch  # unified ideographs and Hangul syllables: NFKC and case folding leave them alone
+    if 0x1F300 <= cp < 0x1FBF0 or 0x1FC00 <= cp < 0x20000:
+        return ""  # emoji, pictographs and symbols: no compatibility forms here
     folded = unicodedata.normalize("NFKC", ch).casefold()
-    if folded == ch.casefold() and (0xE000 <= ord(ch) <= 0xF8FF or 0x1F000 <= ord(ch) < 0x20000):
+    if folded == ch.casefold() and (0xE000 <= cp <= 0xF8FF or 0x1F000 <= cp < 0x20000):
         return ""  # private use, emoji and pictographs: never part of a message's words
     out = []
     for c in folded:
@@ -47,25 +57,28 @@ def _fold_one(ch: str, t2s: opencc.OpenCC) -> str:
             out.append(SPACE)
         elif unicodedata.category(c) not in _FILLER_CATEGORIES:
             out.append(c)
-    folded = "".join(out)
-    if any(0x2E80 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFAFF for c in folded):
-        folded = t2s.convert(folded)
-    return folded
+    return "".join(out)
 
 
 @functools.cache
 def fold_table() -> dict[int, str]:
     """Code point -> folded string, for every character whose folding is not itself."""
-    t2s = opencc.OpenCC("t2s")
-    table: dict[int, str] = {}
+    folded_by_cp: dict[int, str] = {}
     ranges = [(0, 0xD800), (0xE000, 0x10000), *_ASTRAL_RANGES]
     for lo, hi in ranges:
         for cp in range(lo, hi):
-            ch = chr(cp)
-            folded = _fold_one(ch, t2s)
-            if folded != ch:
-                table[cp] = folded
-    return table
+            folded_by_cp[cp] = _fold_one(chr(cp))
+    # Traditional -> simplified, one character at a time (so a conversion never depends
+    # on neighbours), in one OpenCC call: newlines keep OpenCC's phrase table from
+    # joining neighbouring entries.
+    han = [cp for cp, folded in folded_by_cp.items() if _HAN_RE.search(folded)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(folded_by_cp[cp] for cp in han)).split("\n")
+    if len(converted) == len(han):
+        folded_by_cp.update(zip(han, converted))
+    else:  # pragma: no cover - only if OpenCC ever rewrote a newline
+        t2s = opencc.OpenCC("t2s")
+        folded_by_cp.update((cp, t2s.convert(folded_by_cp[cp])) for cp in han)
+    return {cp: folded for cp, folded in folded_by_cp.items() if folded != chr(cp)}
 
 
 def fold_char(ch: str) -> str:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import logging
 import threading
-
-import jieba
+from typing import TYPE_CHECKING
 
 from .variants import is_latin
 
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import jieba
 
 
 _lock = threading.Lock()
-_tokenizer: jieba.Tokenizer | None = None
+_tokenizer: "jieba.Tokenizer | None" = None
 _added: set[str] = set()
 
 
@@ -30,10 +30,13 @@ class Segmenter:
     def __init__(self, words: list[str]):
         self._words = sorted({w for w in words if not w.isascii()})
 
-    def _ready(self) -> jieba.Tokenizer:
+    def _ready(self) -> "jieba.Tokenizer":
         global _tokenizer
         with _lock:
             if _tokenizer is None:
+                import jieba  # imported on first use: it costs ~0.1 s and most runs never need it
+
+                jieba.setLogLevel(logging.WARNING)
                 _tokenizer = jieba.Tokenizer()
                 _tokenizer.initialize()
             for word in self._words:

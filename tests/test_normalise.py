@@ -1,0 +1,127 @@
+"""Normalisation: folding, filler removal, variants, and spans mapped back to the original text."""
+from __future__ import annotations
+
+import pytest
+
+from compliance_check.text.normalise import _mapped_normalise, normalise
+
+from conftest import checker_for
+
+
+def only(result, rule):
+    found = [f for f in result.findings if f.rule == rule]
+    assert len(found) == 1, [(f.rule, f.span, f.matched) for f in result.findings]
+    return found[0]
+
+
+# --- the normalised text itself -------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "original, expected",
+    [
+        ("傻 逼", "傻逼"),
+        ("傻*逼", "傻逼"),
+        ("通\u200b讯录", "通讯录"),
+        ("s.b", "sb"),
+        ("ＡＢＣ", "abc"),
+        ("ABC", "abc"),
+        ("通訊錄", "通讯录"),
+        ("傻😀逼", "傻逼"),
+        ("傻\u3000逼", "傻逼"),  # ideographic space
+        ("老-赖！", "老赖"),
+        ("hello   world", "hello world"),  # whitespace kept as one space between Latin words
+    ],
+)
+def test_normalised_text(original, expected):
+    assert normalise(original).text == expected
+
+
+@pytest.mark.parametrize("original", ["傻 逼", "傻*逼", "通\u200b讯录", "s.b", "傻😀逼", "ＡＢＣ", "a , b", "{x}傻逼"])
+def test_fast_and_mapped_paths_agree(original):
+    text, starts, ends = _mapped_normalise(original)
+    assert text == normalise(original).text
+    assert len(starts) == len(ends) == len(text)
+
+
+def test_span_maps_back_over_filler():
+    nt = normalise("你个老-赖")
+    i = nt.text.index("老赖")
+    assert nt.span(i, i + 2) == (2, 5)
+
+
+# --- spans of findings include the filler inside the match -----------------------------
+
+@pytest.mark.parametrize(
+    "text, rule, matched",
+    [
+        ("你真是个傻 逼", "FX-INSULT", "傻 逼"),
+        ("你真是个傻*逼", "FX-INSULT", "傻*逼"),
+        ("把你发到通\u200b讯录里", "FX-CONTACTS", "通\u200b讯录"),
+        ("把你发到通 讯 录里", "FX-CONTACTS", "通 讯 录"),
+        ("你个老-赖", "FX-INSULT", "老-赖"),
+        ("你就是个s.b", "FX-INSULT", "s.b"),  # variant sb -> 傻逼 after filler removal
+        ("你是傻😀逼", "FX-INSULT", "傻😀逼"),
+        ("你是傻👍🏽逼", "FX-INSULT", "傻👍🏽逼"),  # emoji with a skin-tone modifier
+        ("你是傻\u2764\ufe0f逼", "FX-INSULT", "傻\u2764\ufe0f逼"),  # heart + variation selector
+    ],
+)
+def test_filler_inside_a_term_is_inside_the_span(text, rule, matched):
+    f = only(checker_for("basic.yaml").check(text), rule)
+    start, end = f.span
+    assert text[start:end] == f.matched == matched
+
+
+def test_full_width_latin_matches_and_span_is_original():
+    text = "代码ＡＢＣ结束"
+    f = only(checker_for("basic.yaml").check(text), "FX-LATIN")
+    assert f.span == (2, 5)
+    assert f.matched == "ＡＢＣ"
+
+
+def test_traditional_chinese_matches_simplified_term():
+    text = "我們會打給你通訊錄裡的人"
+    f = only(checker_for("basic.yaml").check(text), "FX-CONTACTS")
+    assert f.matched == "通訊錄"
+    assert text[f.span[0]:f.span[1]] == "通訊錄"
+
+
+def test_case_is_folded():
+    f = only(checker_for("basic.yaml").check("About your DEBT"), "FX-LATIN")
+    assert f.matched == "DEBT"
+
+
+# --- variants from the pack -------------------------------------------------------------
+
+def test_chinese_variant_rewritten_with_span_on_the_original_form():
+    text = "你真是个煞笔啊"
+    f = only(checker_for("basic.yaml").check(text), "FX-INSULT")
+    assert f.span == (4, 6)
+    assert f.matched == "煞笔"
+
+
+def test_chinese_variant_with_filler_inside():
+    text = "你真是个煞 笔啊"
+    f = only(checker_for("basic.yaml").check(text), "FX-INSULT")
+    assert f.matched == "煞 笔"
+
+
+def test_latin_variant_not_rewritten_inside_a_longer_word():
+    result = checker_for("basic.yaml").check("please see the jobsboard for openings")
+    assert [f for f in result.findings if f.rule == "FX-INSULT"] == []
+
+
+def test_latin_variant_rewritten_as_a_word():
+    f = only(checker_for("basic.yaml").check("you sb"), "FX-INSULT")
+    assert f.matched == "sb"
+    assert f.span == (4, 6)
+
+
+def test_variants_do_not_apply_without_the_pack_table():
+    # the property-test pack has 傻逼 as a term but no variants: 煞笔 is not rewritten
+    result = checker_for("property_terms.yaml").check("你真是个煞笔")
+    assert result.findings == []
+
+
+def test_spaces_between_latin_words_are_not_filler():
+    # "ab c" must not be glued into the term "abc"
+    assert [f for f in checker_for("basic.yaml").check("ab c").findings if f.rule == "FX-LATIN"] == []
