@@ -2,7 +2,7 @@
 
 Chinese has no spaces, so a term such as 老赖 may sit inside an unrelated word.
 A Chinese match is kept only where jieba's segmentation of the normalised text
-has a token boundary at both ends (the pack's terms are added to jieba's
+has a token boundary at both ends (terms jieba does not know are added to its
 dictionary so they segment as words); a Latin edge needs a non-Latin neighbour.
 jieba costs about 0.6 ms per message, so it runs only for candidate matches of
 such rules, and its dictionary loads on first use.
@@ -41,7 +41,10 @@ class Segmenter:
                 _tokenizer.initialize()
             for word in self._words:
                 if word not in _added:
-                    _tokenizer.add_word(word, freq=100000)
+                    # A word jieba knows keeps its frequency, so 狗 still stays inside 热狗;
+                    # an unknown one gets the frequency that lets it be cut out whole.
+                    if not _tokenizer.FREQ.get(word):
+                        _tokenizer.add_word(word)
                     _added.add(word)
             return _tokenizer
 

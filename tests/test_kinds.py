@@ -1,0 +1,254 @@
+"""Message rule kinds: terms with except, near, required, pii, pattern (with its timeout),
+and word_boundary."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conftest import checker_for
+
+
+def rules_hit(result):
+    return [f.rule for f in result.findings]
+
+
+def of_rule(result, rule):
+    return [f for f in result.findings if f.rule == rule]
+
+
+# --- terms + except ----------------------------------------------------------------------
+
+def test_except_phrase_suppresses_overlapping_match():
+    result = checker_for("basic.yaml").check("如有异议，您可向法院提起诉讼。")
+    assert of_rule(result, "FX-COURT") == []
+
+
+def test_term_alone_fires():
+    result = checker_for("basic.yaml").check("我们明天就去法院")
+    (f,) = of_rule(result, "FX-COURT")
+    assert f.matched == "法院"
+    assert f.span == (6, 8)
+
+
+def test_except_suppresses_only_the_overlapping_occurrence():
+    text = "您可向法院提起诉讼，但我们明天就去法院"
+    (f,) = of_rule(checker_for("basic.yaml").check(text), "FX-COURT")
+    assert f.span == (len(text) - 2, len(text))
+
+
+def test_except_matches_through_filler():
+    result = checker_for("basic.yaml").check("您可向 法院 提起诉讼")
+    assert of_rule(result, "FX-COURT") == []
+
+
+# --- near --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, matched",
+    [
+        ("我们会通知你的家人", "通知你的家人"),  # b then a, gap 2
+        ("你的家人会被通知", "家人会被通知"),  # a then b, gap 2
+        ("家人通知", "家人通知"),  # adjacent
+        ("你的家人，，，会被 通知", "家人，，，会被 通知"),  # filler is not counted
+    ],
+)
+def test_near_fires_in_either_order_within_distance(text, matched):
+    (f,) = of_rule(checker_for("basic.yaml").check(text), "FX-NEAR")
+    assert f.matched == matched
+    assert text[f.span[0]:f.span[1]] == matched
+
+
+@pytest.mark.parametrize("text", ["家人朋友都会被通知", "通知了以后再说家人", "只有家人", "只有通知"])
+def test_near_beyond_distance_or_one_side_missing(text):
+    assert of_rule(checker_for("basic.yaml").check(text), "FX-NEAR") == []
+
+
+def test_near_exactly_at_distance():
+    # within: 3 -> three characters between the phrases still fires, four does not
+    assert of_rule(checker_for("basic.yaml").check("家人一二三通知"), "FX-NEAR")
+    assert not of_rule(checker_for("basic.yaml").check("家人一二三四通知"), "FX-NEAR")
+
+
+# --- required (scoped to sms) -----------------------------------------------------------
+
+def test_required_missing_on_its_channel():
+    (f,) = of_rule(checker_for("basic.yaml").check("您的账单已出，请按时还款", channel="sms"), "FX-DISCLOSURE")
+    assert f.severity == "warning"
+    assert f.span == (0, 0)
+
+
+def test_required_present_on_its_channel():
+    result = checker_for("basic.yaml").check("您的账单已出，请按时还款。回复TD退订", channel="sms")
+    assert of_rule(result, "FX-DISCLOSURE") == []
+
+
+def test_required_present_through_normalisation():
+    result = checker_for("basic.yaml").check("请按时还款。回复 td 退订", channel="sms")
+    assert of_rule(result, "FX-DISCLOSURE") == []
+
+
+@pytest.mark.parametrize("channel", ["email", "letter", None])
+def test_required_not_judged_outside_its_channels(channel):
+    result = checker_for("basic.yaml").check("您的账单已出，请按时还款", channel=channel)
+    assert of_rule(result, "FX-DISCLOSURE") == []
+
+
+# --- pii -----------------------------------------------------------------------------------
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def cn_id(body17: str) -> str:
+    """Append the GB 11643 check character to 17 digits."""
+    return body17 + "10X98765432"[sum(int(c) * w for c, w in zip(body17, ID_WEIGHTS)) % 11]
+
+
+def luhn(partial: str) -> str:
+    """Append the Luhn check digit."""
+    total = 0
+    for i, c in enumerate(reversed(partial)):
+        d = int(c)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return partial + str((10 - total % 10) % 10)
+
+
+def to_full_width(s: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
+
+
+VALID_ID = cn_id("11010519491231002")  # -> ...002X
+VALID_ID_2 = cn_id("44030619900307123")
+VALID_CARD = luhn("622202123456789012")
+
+
+def test_helpers_compute_known_check_characters():
+    assert VALID_ID == "11010519491231002X"
+    assert luhn("7992739871") == "79927398713"
+
+
+def pii_spans(text):
+    return [text[s:e] for s, e in (f.span for f in of_rule(checker_for("basic.yaml").check(text), "FX-PII"))]
+
+
+@pytest.mark.parametrize("id_number", [VALID_ID, VALID_ID_2, VALID_ID.lower()])
+def test_valid_cn_id_flagged(id_number):
+    assert pii_spans(f"身份证号{id_number}已登记") == [id_number]
+
+
+def test_cn_id_with_wrong_check_character_not_flagged():
+    good = VALID_ID_2
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    assert pii_spans(f"身份证号{bad}已登记") == []
+
+
+def test_luhn_valid_card_flagged():
+    assert pii_spans(f"您的卡{VALID_CARD}已逾期") == [VALID_CARD]
+
+
+def test_grouped_card_flagged():
+    grouped = " ".join(VALID_CARD[i:i + 4] for i in range(0, len(VALID_CARD), 4))
+    assert pii_spans(f"卡号 {grouped} 已逾期") == [grouped]
+
+
+def test_luhn_invalid_card_not_flagged():
+    bad = VALID_CARD[:-1] + str((int(VALID_CARD[-1]) + 1) % 10)
+    assert pii_spans(f"您的卡{bad}已逾期") == []
+
+
+@pytest.mark.parametrize("masked", ["6222********1234", "6222 **** **** 1234", "138****5678", "4403**********1234"])
+def test_masked_forms_not_flagged(masked):
+    assert pii_spans(f"您尾号的卡（{masked}）已逾期") == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [VALID_CARD, VALID_ID, "13812345678"],
+    ids=["bank_card", "cn_id", "phone"],
+)
+def test_full_width_digits_are_detected(value):
+    wide = to_full_width(value)
+    assert pii_spans(f"号码{wide}已记录") == [wide]
+
+
+@pytest.mark.parametrize("email", ["zhang.san@example.com", "a+b@mail.example.cn"])
+def test_email_flagged(email):
+    assert pii_spans(f"请联系 {email} 处理") == [email]
+
+
+@pytest.mark.parametrize("phone", ["13812345678", "+86 138 1234 5678", "(212) 555-1234", "+442071234567"])
+def test_phone_flagged(phone):
+    assert pii_spans(f"请致电{phone}。") == [phone]
+
+
+def test_clean_message_has_no_pii():
+    assert pii_spans("您的账单将于本月20日到期，请按时还款。") == []
+
+
+# --- pattern, with a catastrophic regex ----------------------------------------------------
+
+def test_pattern_rule_fires_on_normalised_text():
+    text = "再不还钱就打 断 你的腿"
+    (f,) = of_rule(checker_for("basic.yaml").check(text), "FX-PATTERN")
+    assert f.matched == "打 断 你的腿"
+
+
+def test_catastrophic_pattern_times_out_and_other_rules_still_report():
+    checker = checker_for("catastrophic.yaml")
+    checker.check("warm up")  # compile caches, load tables
+    text = "a" * 5000 + "b" + "，你这个老赖"
+    started = time.monotonic()
+    result = checker.check(text)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.0, f"check took {elapsed:.2f}s"
+    (err,) = of_rule(result, "FX-CATASTROPHIC")
+    assert err.error
+    assert err.severity == "error"  # a rule that could not be evaluated fails closed
+    (term,) = of_rule(result, "FX-TERM")
+    assert term.matched == "老赖"
+    assert term.error is None
+    assert result.verdict == "block"
+
+
+def test_catastrophic_pattern_on_benign_input_is_a_normal_finding():
+    (f,) = of_rule(checker_for("catastrophic.yaml").check("aaaa"), "FX-CATASTROPHIC")
+    assert f.error is None
+    assert f.matched == "aaaa"
+    assert f.severity == "warning"
+
+
+# --- word_boundary --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("请滚动页面查看详情", []),  # jieba: 请/滚动/页面 — 滚 is inside 滚动
+        ("杀毒软件已更新", []),  # jieba: 杀毒软件 is one word
+        ("你给我滚", ["滚"]),  # jieba: 你/给/我/滚
+        ("我杀了你", ["杀"]),  # jieba: 我/杀/了/你
+    ],
+)
+def test_chinese_word_boundary_follows_jieba(text, expected):
+    assert [f.matched for f in of_rule(checker_for("wordboundary.yaml").check(text), "FX-WB-ZH")] == expected
+
+
+@pytest.mark.parametrize("text", ["world class service", "please pass", "assassin"])
+def test_latin_word_boundary_rejects_embedded_match(text):
+    result = checker_for("wordboundary.yaml").check(text)
+    assert of_rule(result, "FX-WB-EN") == []
+    assert of_rule(result, "FX-NOWB-EN"), "without word_boundary the embedded match is a finding"
+
+
+@pytest.mark.parametrize("text, matched", [("you ass", "ass"), ("ASS!", "ASS"), ("(ass)", "ass"), ("你个ass", "ass")])
+def test_latin_word_boundary_accepts_whole_word(text, matched):
+    (f,) = of_rule(checker_for("wordboundary.yaml").check(text), "FX-WB-EN")
+    assert f.matched == matched
+
+
+def test_latin_word_boundary_after_punctuation_without_space():
+    # "ass" stands at \b on both sides in the original text; dropping the comma as
+    # filler must not turn it into part of the word "upass".
+    (f,) = of_rule(checker_for("wordboundary.yaml").check("pay up,ass!"), "FX-WB-EN")
+    assert f.matched == "ass"
