@@ -112,19 +112,23 @@ class Checker:
             if m.error or m.missing:
                 spans.append((m.start, m.end, m))
                 continue
-            if rule.word_boundary and not m.in_original and not aligned(nt.text, m.start, m.end, cuts):
+            if rule.word_boundary and not m.in_original and not aligned(nt, m.start, m.end, cuts):
                 continue
             span = (m.start, m.end) if m.in_original else nt.span(m.start, m.end)
             if any(_overlaps(span, x) for x in exceptions):
                 continue
             spans.append((*span, m))
         spans.sort(key=lambda s: (s[0], -s[1]))
-        out: list[Finding] = []
-        last_end = -1
+        merged: list[tuple[int, int, Match]] = []
         for start, end, m in spans:
-            if end <= last_end and not (m.error or m.missing):
-                continue  # inside a match already reported for this rule
-            last_end = max(last_end, end)
+            if merged and not (m.error or m.missing) and start < merged[-1][1] and not merged[-1][2].missing:
+                # Overlaps a match already reported for this rule: one finding, the union.
+                prev_start, prev_end, prev = merged[-1]
+                merged[-1] = (prev_start, max(prev_end, end), prev)
+                continue
+            merged.append((start, end, m))
+        out: list[Finding] = []
+        for start, end, m in merged:
             line, column = _line_column(nt.original, start)
             out.append(
                 Finding(

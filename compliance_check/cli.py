@@ -170,7 +170,7 @@ def cmd_packs(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         problems: list[Problem] = []
         for path in args.paths:
             try:
-                packs = load_packs([path])
+                packs = load_packs([path], keep_ancestors=True)
                 for p in packs:
                     print(f"ok: {p.file}: {p.id} {p.version}, {len(p.rules)} rules", file=out)
             except InputError as exc:
@@ -197,6 +197,7 @@ def _pack_dict(pack: Any) -> dict[str, Any]:
         "id": pack.id, "version": pack.version, "title": pack.title, "jurisdiction": pack.jurisdiction,
         "language": pack.language, "default_timezone": pack.default_timezone, "extends": list(pack.extends),
         "sources": {k: {"title": s.title, "issuer": s.issuer, "year": s.year} for k, s in pack.sources.items()},
+        "variants": pack.variants,
         "rules": [
             {"id": r.id, "kind": r.kind, "category": r.category, "severity": r.severity, "message": r.message,
              "citation": r.citation, "suggestion": r.suggestion, "channels": sorted(r.channels) if r.channels else None,

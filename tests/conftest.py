@@ -51,10 +51,16 @@ def run_cli(capsys):
     return run
 
 
-def run_subprocess(*argv: str, stdin: str = "", timeout: float = 60) -> CliResult:
-    """Run the installed command as a separate process (``python -m compliance_check``)."""
+def run_subprocess(*argv: str, stdin: str = "", timeout: float = 60, script: bool = False) -> CliResult:
+    """Run the command as a separate process: ``python -m compliance_check``, or with
+    ``script=True`` the installed ``compliance-check`` console script beside the interpreter."""
+    command = [sys.executable, "-m", "compliance_check"]
+    if script:
+        installed = Path(sys.executable).parent / "compliance-check"
+        assert installed.exists(), f"console script not installed at {installed}"
+        command = [str(installed)]
     proc = subprocess.run(
-        [sys.executable, "-m", "compliance_check", *argv],
+        [*command, *argv],
         input=stdin,
         capture_output=True,
         text=True,
@@ -75,7 +81,3 @@ def parse_problems(stderr: str) -> list[re.Match]:
         assert m, f"stderr line is not FILE:LINE:COL: PATH: message: {line!r}"
         matches.append(m)
     return matches
-
-
-def spans_of(result, rule: str | None = None) -> list[tuple[int, int]]:
-    return [f.span for f in result.findings if rule is None or f.rule == rule]

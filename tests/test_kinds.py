@@ -209,6 +209,9 @@ def test_catastrophic_pattern_times_out_and_other_rules_still_report():
     (term,) = of_rule(result, "FX-TERM")
     assert term.matched == "老赖"
     assert term.error is None
+    (other_pattern,) = of_rule(result, "FX-PATTERN-OK")  # its pattern neighbour still runs
+    assert other_pattern.matched == "你这个老赖"
+    assert other_pattern.error is None
     assert result.verdict == "block"
 
 
@@ -228,6 +231,8 @@ def test_catastrophic_pattern_on_benign_input_is_a_normal_finding():
         ("杀毒软件已更新", []),  # jieba: 杀毒软件 is one word
         ("你给我滚", ["滚"]),  # jieba: 你/给/我/滚
         ("我杀了你", ["杀"]),  # jieba: 我/杀/了/你
+        ("热狗很好吃", []),  # jieba: 热狗/很/好吃 — 狗 is inside 热狗
+        ("你这条狗", ["狗"]),  # jieba: 你/这/条/狗
     ],
 )
 def test_chinese_word_boundary_follows_jieba(text, expected):
@@ -247,8 +252,16 @@ def test_latin_word_boundary_accepts_whole_word(text, matched):
     assert f.matched == matched
 
 
-def test_latin_word_boundary_after_punctuation_without_space():
-    # "ass" stands at \b on both sides in the original text; dropping the comma as
-    # filler must not turn it into part of the word "upass".
-    (f,) = of_rule(checker_for("wordboundary.yaml").check("pay up,ass!"), "FX-WB-EN")
-    assert f.matched == "ass"
+@pytest.mark.parametrize(
+    "text, matched",
+    [
+        ("pay up,ass!", "ass"),
+        ("this is the district attorney's office", "attorney"),
+        ("Attorney’s fees apply", "Attorney"),
+    ],
+)
+def test_latin_word_boundary_is_judged_on_the_original_text(text, matched):
+    # The match stands at \b on both sides in the original text; removing the comma or
+    # apostrophe as filler must not glue it to its neighbour ("upass", "attorneys").
+    (f,) = of_rule(checker_for("wordboundary.yaml").check(text), "FX-WB-EN")
+    assert f.matched == matched

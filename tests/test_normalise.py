@@ -125,3 +125,13 @@ def test_variants_do_not_apply_without_the_pack_table():
 def test_spaces_between_latin_words_are_not_filler():
     # "ab c" must not be glued into the term "abc"
     assert [f for f in checker_for("basic.yaml").check("ab c").findings if f.rule == "FX-LATIN"] == []
+
+
+@pytest.mark.parametrize(
+    "text, matched",
+    [("你是ＳＢ", "ＳＢ"), ("你是SB吗", "SB"), ("你真煞筆", "煞筆"), ("你是𝐬𝐛", "𝐬𝐛")],
+)
+def test_variants_match_after_folding(text, matched):
+    f = only(checker_for("basic.yaml").check(text), "FX-INSULT")
+    assert f.matched == matched
+    assert text[f.span[0]:f.span[1]] == matched

@@ -1,7 +1,8 @@
 """``near``: a phrase from set ``a`` within ``within`` characters of one from set ``b``.
 
 Either order; the distance is the number of normalised characters between the two
-phrases (filler such as spaces and punctuation is not counted). For violations
+phrases (filler such as spaces and punctuation is not counted). Overlapping phrases
+(联系人 and 联系 in one word) are not a pair. For violations
 that are combinations of ordinary words.
 
 Failing example (a ``[家人, 通讯录]``, b ``[通知, 告诉]``, within 6)::
@@ -14,6 +15,7 @@ Passing example::
 """
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from . import Match, MatchContext
@@ -39,13 +41,19 @@ def find(params: dict[str, Any], within: int, ctx: MatchContext) -> list[Match]:
     b_hits = ctx.hits.get("b")
     if not a_hits or not b_hits:
         return []
+    b_sorted = sorted(b_hits)
+    b_starts = [s for s, _ in b_sorted]
+    longest_b = max(e - s for s, e in b_sorted)
     matches = []
     for a_start, a_end in a_hits:
+        # Only b phrases starting in this window can be within reach: O(a * window), not O(a * b).
+        lo = bisect.bisect_left(b_starts, a_start - within - longest_b)
+        hi = bisect.bisect_right(b_starts, a_end + within)
         best = None
-        for b_start, b_end in b_hits:
-            if (b_start, b_end) == (a_start, a_end):
-                continue
-            gap = max(b_start - a_end, a_start - b_end, 0)
+        for b_start, b_end in b_sorted[lo:hi]:
+            if b_start < a_end and a_start < b_end:
+                continue  # overlapping phrases are one word (联系人 / 联系), not two near each other
+            gap = b_start - a_end if b_start >= a_end else a_start - b_end
             if gap <= within and (best is None or gap < best[0]):
                 best = (gap, min(a_start, b_start), max(a_end, b_end))
         if best is not None:

@@ -14,7 +14,7 @@ import regex
 
 from ..kinds import registry as kind_registry
 from ..kinds.pattern import DEFAULT_TIMEOUT_MS
-from ..text.normalise import normalise_phrase
+from ..text.normalise import normalise
 from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
 
@@ -46,6 +46,7 @@ class CompiledPack:
 
 def compile_pack(pack: Pack) -> CompiledPack:
     kinds = kind_registry()
+    variants = compile_variants(pack.variants)
     rules = []
     owners: dict[str, list[tuple[int, str]]] = {}
     boundary_terms: list[str] = []
@@ -54,7 +55,9 @@ def compile_pack(pack: Pack) -> CompiledPack:
         rules.append(CompiledRule(rule, kind, kind.compile(rule.params)))
         phrases = kind.phrases(rule.params) + [(EXCEPT_ROLE, p) for p in rule.exceptions]
         for role, phrase in phrases:
-            key = normalise_phrase(phrase)
+            # Phrases go through the pack's variants too, as messages do, so a term
+            # written in a variant spelling still meets its rewritten message.
+            key = variants.apply(normalise(phrase)).text
             if not key:
                 continue
             owner = (index, role)
@@ -79,7 +82,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
     return CompiledPack(
         pack=pack,
         rules=rules,
-        variants=compile_variants(pack.variants),
+        variants=variants,
         automaton=automaton,
         phrase_owners=[owners[p] for p in phrases],
         pattern_rules=pattern_rules,

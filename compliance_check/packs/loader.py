@@ -8,6 +8,7 @@ as ``FILE:LINE:COL: JSON.PATH: what is wrong``.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib.resources
 import json
@@ -58,12 +59,21 @@ class PackFile:
         return Problem(self.file, line, col, json_path(path), message)
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "enum" and error.absolute_path and error.absolute_path[-1] == "kind":
-        return f"unknown rule kind {error.instance!r} (known: {', '.join(error.validator_value)})"
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
-    return error.message
+def _schema_problems(pack: PackFile, error: jsonschema.ValidationError) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    if error.validator == "enum" and path and path[-1] == "kind":
+        return [pack.problem(path, f"unknown rule kind {error.instance!r} (known: {', '.join(error.validator_value)})")]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {}))
+        problems = []
+        for key in error.instance:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append(pack.problem((*path, key), f"unknown field {key!r}{hint}"))
+        if problems:
+            return problems
+    return [pack.problem(path, error.message)]
 
 
 def read_pack_file(path: str | Path, display_name: str | None = None) -> PackFile:
@@ -80,10 +90,8 @@ def read_pack_file(path: str | Path, display_name: str | None = None) -> PackFil
     pack = PackFile(data if isinstance(data, dict) else {}, positions, name)
     if not isinstance(data, dict):
         raise InputError([pack.problem((), "a rule pack must be a YAML mapping")])
-    problems = [
-        pack.problem(tuple(e.absolute_path), _schema_message(e))
-        for e in sorted(_validator().iter_errors(data), key=lambda e: position_of(positions, tuple(e.absolute_path)))
-    ]
+    problems = [p for e in _validator().iter_errors(data) for p in _schema_problems(pack, e)]
+    problems.sort(key=lambda p: (p.line, p.column))
     if problems:
         raise InputError(problems)
     problems.extend(_local_problems(pack))
@@ -254,10 +262,11 @@ def _build_rule(raw: dict[str, Any], pack_file: PackFile, index: int) -> Rule:
     )
 
 
-def load_packs(specs: Iterable[str], jurisdictions: Iterable[str] = ()) -> list[Pack]:
+def load_packs(specs: Iterable[str], jurisdictions: Iterable[str] = (), keep_ancestors: bool = False) -> list[Pack]:
     """Resolve ``--pack`` values (bundled id, YAML file or folder) and ``--jurisdiction``
-    values (every bundled pack of that jurisdiction) to packs. A pack that another
-    selected pack extends is dropped: its rules already run through the child."""
+    values (every bundled pack of that jurisdiction) to packs. Unless ``keep_ancestors``,
+    a pack that another selected pack extends is dropped: its rules already run
+    through the child."""
     specs = list(specs)
     jurisdictions = [j.upper() for j in jurisdictions]
     files: list[PackFile] = []
@@ -285,5 +294,7 @@ def load_packs(specs: Iterable[str], jurisdictions: Iterable[str] = ()) -> list[
         raise InputError([Problem("<command line>", 1, 1, "$", f"no bundled pack for jurisdiction {', '.join(jurisdictions)}")])
     unique = list(dict.fromkeys(ids))
     packs = [library.resolve(i) for i in unique]
+    if keep_ancestors:
+        return packs
     inherited = set().union(*(p.ancestors for p in packs)) if packs else set()
     return [p for p in packs if p.id not in inherited]

@@ -22,7 +22,7 @@ SPACE = " "
 KEPT_MARK = "\ufdd1"
 
 # Code points outside the BMP that users actually type to disguise words:
-# mathematical alphanumerics (𝐬𝐛), enclosed alphanumerics (🅢🅑), CJK compatibility ideographs.
+# mathematical alphanumerics (𝐬𝐛), enclosed alphanumerics (🄢🄑, 🅂🄱), CJK compatibility ideographs.
 # Emoji and pictographs (U+1Fxxx) and tag characters (U+E00xx) are filler.
 _ASTRAL_RANGES = ((0x1D400, 0x1D800), (0x1F000, 0x20000), (0x2F800, 0x2FA20), (0xE0000, 0xE1000))
 _FILLER_CATEGORIES = frozenset({"Cc", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Cf", "Mn", "Me"})

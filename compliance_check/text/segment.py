@@ -3,7 +3,8 @@
 Chinese has no spaces, so a term such as 老赖 may sit inside an unrelated word.
 A Chinese match is kept only where jieba's segmentation of the normalised text
 has a token boundary at both ends (terms jieba does not know are added to its
-dictionary so they segment as words); a Latin edge needs a non-Latin neighbour.
+dictionary so they segment as words); a Latin edge needs a non-Latin neighbour
+in the original text.
 jieba costs about 0.6 ms per message, so it runs only for candidate matches of
 such rules, and its dictionary loads on first use.
 """
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .variants import is_latin
 
 if TYPE_CHECKING:
     import jieba
+
+    from .normalise import NormalisedText
 
 
 _lock = threading.Lock()
@@ -58,18 +61,25 @@ class Segmenter:
         return cuts
 
 
-def aligned(text: str, start: int, end: int, cuts: "callable[[], set[int]]") -> bool:
-    """Whether text[start:end] starts and ends on a word boundary.
+def aligned(nt: "NormalisedText", start: int, end: int, cuts: "Callable[[], set[int]]") -> bool:
+    """Whether normalised ``nt.text[start:end]`` starts and ends on a word boundary.
 
-    ``cuts`` lazily gives jieba's boundaries; it is called only for a CJK edge."""
+    A Chinese edge is judged by jieba on the normalised text (``cuts`` gives its
+    boundaries lazily, only when needed). A Latin edge is judged on the original
+    text, where the punctuation that normalisation removes still separates words:
+    in "pay up,ass!" the match ``ass`` stands alone."""
+    text = nt.text
     first, last = text[start], text[end - 1]
+    original = nt.original
+    if is_latin(first) or is_latin(last):
+        o_start, o_end = nt.span(start, end)
     if is_latin(first):
-        if start > 0 and is_latin(text[start - 1]):
+        if o_start > 0 and is_latin(original[o_start - 1].casefold()[:1] or " "):
             return False
     elif start not in cuts():
         return False
     if is_latin(last):
-        if end < len(text) and is_latin(text[end]):
+        if o_end < len(original) and is_latin(original[o_end].casefold()[:1] or " "):
             return False
     elif end not in cuts():
         return False
