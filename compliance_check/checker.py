@@ -1,8 +1,9 @@
 """The message pipeline: normalise -> each pack's rule kinds match -> findings -> verdict.
 
 The common case is a message with nothing to report; it costs one placeholder
-check, one ``str.translate``, and per pack one variant scan, one Aho-Corasick scan
-and one combined-regex scan. Offsets back to the original text are computed only
+check, one ``str.translate``, and per match group (packs sharing a variant table)
+one variant scan and one Aho-Corasick scan, which also finds the literal anchors
+that decide which patterns run. Offsets back to the original text are computed only
 for messages that have a candidate match.
 """
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any, Callable, Iterable
 
 from .findings import Finding, verdict
 from .kinds import Match, MatchContext
-from .packs.compile import EXCEPT_ROLE, CompiledPack, compile_pack
+from .kinds.pattern import ANCHOR_ROLE
+from .packs.compile import EXCEPT_ROLE, MatchGroup, compile_packs
 from .packs.model import Pack, Rule
 from .text.normalise import NormalisedText, normalise
 from .text.segment import Segmenter, aligned
@@ -26,6 +28,10 @@ class MessageResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "findings": [f.to_dict() for f in self.findings], "packs": self.packs}
+
+
+_NO_HITS: dict[str, list[tuple[int, int]]] = {}
+_UNBOUNDED_ROLES = (EXCEPT_ROLE, ANCHOR_ROLE)
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -42,42 +48,32 @@ class Checker:
 
     def __init__(self, packs: Iterable[Pack]):
         self.packs = list(packs)
-        self.compiled = [compile_pack(p) for p in self.packs]
-        self.segmenter = Segmenter([t for cp in self.compiled for t in cp.boundary_terms])
+        self.groups = compile_packs(self.packs)
+        self.segmenter = Segmenter([t for g in self.groups for t in g.boundary_terms])
         self.pack_summaries = [p.summary() for p in self.packs]
 
     def check(self, text: str, channel: str | None = None, disabled: frozenset[str] = frozenset()) -> MessageResult:
         """Check one message; ``channel`` scopes channel-specific rules, ``disabled`` skips rule ids."""
         base = normalise(text)
         findings: list[Finding] = []
-        for cp in self.compiled:
-            findings.extend(self._check_pack(cp, base, channel, disabled))
-        findings.sort(key=Finding.sort_key)
+        for group in self.groups:
+            findings.extend(self._check_group(group, base, channel, disabled))
+        if len(findings) > 1:
+            findings.sort(key=Finding.sort_key)
         return MessageResult(verdict(findings), findings, self.pack_summaries)
 
-    def _candidates(self, cp: CompiledPack, text: str) -> tuple[set[int], dict[int, dict[str, list[tuple[int, int]]]]]:
+    def _check_group(self, group: MatchGroup, base: NormalisedText, channel: str | None, disabled: frozenset[str]) -> list[Finding]:
+        nt = group.variants.apply(base)
+        applies, unconditional = group.scope(channel)
         hits: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        if cp.automaton is not None:
-            owners = cp.phrase_owners
-            for index, start, end in cp.automaton.find_matches_as_indexes(text, overlapping=True):
+        if group.automaton is not None:
+            owners = group.phrase_owners
+            for index, start, end in group.automaton.find_matches_as_indexes(nt.text, overlapping=True):
                 for rule_index, role in owners[index]:
-                    hits.setdefault(rule_index, {}).setdefault(role, []).append((start, end))
-        candidates = set(hits)
-        if cp.pattern_rules:
-            run_patterns = True
-            if cp.pattern_prefilter is not None:
-                try:
-                    run_patterns = cp.pattern_prefilter.search(text, timeout=cp.prefilter_timeout) is not None
-                except TimeoutError:
-                    run_patterns = True  # let each rule time out (or not) on its own
-            if run_patterns:
-                candidates.update(cp.pattern_rules)
-        candidates.update(cp.always_run)
-        return candidates, hits
-
-    def _check_pack(self, cp: CompiledPack, base: NormalisedText, channel: str | None, disabled: frozenset[str]) -> list[Finding]:
-        nt = cp.variants.apply(base)
-        candidates, hits = self._candidates(cp, nt.text)
+                    if applies[rule_index]:
+                        hits.setdefault(rule_index, {}).setdefault(role, []).append((start, end))
+        if not hits and not unconditional:
+            return []
         findings: list[Finding] = []
         cuts_cache: list[set[int]] = []
 
@@ -86,15 +82,22 @@ class Checker:
                 cuts_cache.append(self.segmenter.boundaries(nt.text))
             return cuts_cache[0]
 
-        for rule_index in sorted(candidates):
-            compiled = cp.rules[rule_index]
+        candidates = sorted(hits.keys() | set(unconditional)) if hits else unconditional
+        for rule_index in candidates:
+            compiled = group.rules[rule_index]
             rule = compiled.rule
-            if rule.id in disabled or not rule.applies_to(channel):
+            if disabled and rule.id in disabled:
                 continue
-            roles = hits.get(rule_index, {})
+            roles = hits.get(rule_index, _NO_HITS)
+            if rule.word_boundary and roles:
+                # Judge each phrase on its own, before kinds combine them (near pairs).
+                roles = {
+                    role: spans if role in _UNBOUNDED_ROLES else [h for h in spans if aligned(nt, h[0], h[1], cuts)]
+                    for role, spans in roles.items()
+                }
             matches = compiled.kind.find(rule.params, compiled.prepared, MatchContext(nt, roles))
             if matches:
-                findings.extend(self._findings(cp.pack, rule, nt, matches, roles.get(EXCEPT_ROLE, ()), cuts))
+                findings.extend(self._findings(compiled.pack, rule, nt, matches, roles.get(EXCEPT_ROLE, ()), cuts))
         return findings
 
     def _findings(
@@ -112,7 +115,7 @@ class Checker:
             if m.error or m.missing:
                 spans.append((m.start, m.end, m))
                 continue
-            if rule.word_boundary and not m.in_original and not aligned(nt, m.start, m.end, cuts):
+            if rule.word_boundary and rule.kind == "pattern" and not aligned(nt, m.start, m.end, cuts):
                 continue
             span = (m.start, m.end) if m.in_original else nt.span(m.start, m.end)
             if any(_overlaps(span, x) for x in exceptions):

@@ -1,7 +1,8 @@
 """``near``: a phrase from set ``a`` within ``within`` characters of one from set ``b``.
 
 Either order; the distance is the number of normalised characters between the two
-phrases (filler such as spaces and punctuation is not counted). Overlapping phrases
+phrases: filler that normalisation removes (punctuation, spaces between Chinese
+characters) is not counted, the single space kept between Latin words is. Overlapping phrases
 (联系人 and 联系 in one word) are not a pair. For violations
 that are combinations of ordinary words.
 

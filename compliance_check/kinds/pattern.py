@@ -3,7 +3,8 @@
 The normalised text is lower case, simplified Chinese, with punctuation and symbols
 removed and whitespace kept only as one space between Latin words; write patterns
 for that form (``(?:打|砍)断?你的?(?:腿|手)``, ``\\bwe will (?:sue|arrest) you\\b``).
-Each evaluation has a timeout (``timeout_ms``, default 250): a catastrophic pattern
+A pattern runs only on messages holding one of its literal anchors (see
+``anchors.py``); each evaluation has a timeout (``timeout_ms``, default 250): a catastrophic pattern
 yields a rule error for that message instead of a hang, and other rules still run.
 
 Failing example (pattern ``(?:打|砍)断你的(?:腿|手)``)::
@@ -21,8 +22,12 @@ from typing import Any
 import regex
 
 from . import Match, MatchContext
+from .anchors import anchors
 
 KIND = "pattern"
+# Anchors are literals of the normalised text already: the pack compiler adds them
+# to its automaton as they are, without normalising them again.
+ANCHOR_ROLE = "anchor"
 DEFAULT_TIMEOUT_MS = 250
 
 
@@ -37,7 +42,8 @@ def check_params(params: dict[str, Any]) -> list[tuple[tuple, str]]:
 
 
 def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
-    return []
+    """The pattern's literal anchors: the rule runs only where one occurs."""
+    return [(ANCHOR_ROLE, a) for a in anchors(params["pattern"]) or ()]
 
 
 def compile(params: dict[str, Any]) -> tuple[regex.Pattern, float]:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import re
+
 import regex
 
 from . import Match, MatchContext
@@ -95,7 +97,8 @@ def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
 
 # Every detector needs seven digits in a row (separators allowed) or an @; most
 # messages have neither, and this one cheap scan lets them skip the detectors.
-_TRIGGER = regex.compile(r"@|\d(?:[ \-().]?\d){6}")
+# (The standard library's engine runs this simple scan several times faster than `regex`.)
+_TRIGGER = re.compile("[@\uff20]|[0-9\uff10-\uff19](?:[ \\-().\u3000\uff0d]?[0-9\uff10-\uff19]){6}")
 _COMPILED = {name: regex.compile(source) for name, source in _DETECTOR_RE.items()}
 
 
@@ -104,9 +107,9 @@ def compile(params: dict[str, Any]) -> list[tuple[regex.Pattern, Callable[[str],
 
 
 def find(params: dict[str, Any], detectors: list[tuple[regex.Pattern, Callable[[str], bool]]], ctx: MatchContext) -> list[Match]:
-    text = ctx.nt.original.translate(_NARROW)
-    if _TRIGGER.search(text) is None:
+    if _TRIGGER.search(ctx.nt.original) is None:
         return []
+    text = ctx.nt.original.translate(_NARROW)
     return [
         Match(m.start(), m.end(), in_original=True)
         for pattern, valid in detectors

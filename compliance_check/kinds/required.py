@@ -1,6 +1,7 @@
 """``required``: at least one of the listed phrases must be present.
 
-Used for disclosures (the debt-collector notice, an opt-out instruction). Scope it
+Used for disclosures (the debt-collector notice, an opt-out instruction). A phrase
+that lies inside one of the rule's ``except`` phrases does not count. Scope it
 with ``channels``; a message whose channel is unknown is not judged by a
 channel-scoped ``required`` rule. The finding has an empty span at the start.
 
@@ -34,6 +35,9 @@ def compile(params: dict[str, Any]) -> None:
 
 
 def find(params: dict[str, Any], compiled: None, ctx: MatchContext) -> list[Match]:
-    if ctx.hits.get("term"):
-        return []
+    exceptions = ctx.hits.get("except", ())
+    for start, end in ctx.hits.get("term", ()):
+        # A phrase inside an exception ("you cannot unsubscribe") does not satisfy the rule.
+        if not any(start < e_end and e_start < end for e_start, e_end in exceptions):
+            return []
     return [Match(0, 0, in_original=True, missing=True)]

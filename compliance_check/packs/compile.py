@@ -1,93 +1,105 @@
-"""Compile a resolved pack for matching: one Aho-Corasick automaton over every literal
-phrase of every rule (terms, near sets, required phrases, exceptions), the pack's
-variant table, each kind's prepared data, and one combined regex that lets a
-message skip every ``pattern`` rule when none can match.
+"""Compile resolved packs for matching.
+
+Packs that share a variant table (most packs have none) are compiled into one
+*match group*: one normalised view of the message and one Aho-Corasick automaton
+over every literal phrase of all their rules (terms, near sets, required phrases,
+exceptions, the literal anchors of patterns). A message then costs one scan per
+group, however many packs are loaded.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterable
 
 import ahocorasick_rs
-import regex
 
 from ..kinds import registry as kind_registry
-from ..kinds.pattern import DEFAULT_TIMEOUT_MS
+from ..kinds.pattern import ANCHOR_ROLE
 from ..text.normalise import normalise
 from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
 
 EXCEPT_ROLE = "except"
-_GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")
 
 
 @dataclass
 class CompiledRule:
     rule: Rule
+    pack: Pack
     kind: ModuleType
     prepared: Any
 
 
 @dataclass
-class CompiledPack:
-    pack: Pack
+class MatchGroup:
+    packs: list[Pack]
     rules: list[CompiledRule]
     variants: VariantTable
     automaton: ahocorasick_rs.AhoCorasick | None
     # automaton pattern index -> [(rule index, role)]
     phrase_owners: list[list[tuple[int, str]]]
-    pattern_rules: list[int]
-    pattern_prefilter: regex.Pattern | None
-    prefilter_timeout: float
-    always_run: list[int]  # rules that run without a phrase hit: pii, required
-    boundary_terms: list[str]  # phrases of word_boundary rules, for the segmenter dictionary
+    # rules that run without a phrase hit: pii, required, patterns without anchors
+    unconditional: list[int]
+    boundary_terms: list[str]
+    _by_channel: dict[str | None, tuple[list[bool], list[int]]] = field(default_factory=dict)
+
+    def scope(self, channel: str | None) -> tuple[list[bool], list[int]]:
+        """For ``channel``: whether each rule applies, and the unconditional rules that do."""
+        cached = self._by_channel.get(channel)
+        if cached is None:
+            applies = [c.rule.applies_to(channel) for c in self.rules]
+            cached = (applies, [i for i in self.unconditional if applies[i]])
+            self._by_channel[channel] = cached
+        return cached
 
 
-def compile_pack(pack: Pack) -> CompiledPack:
+def _variant_key(pack: Pack) -> tuple:
+    return tuple(sorted((k, tuple(v)) for k, v in pack.variants.items()))
+
+
+def compile_packs(packs: Iterable[Pack]) -> list[MatchGroup]:
+    """One match group per distinct variant table, packs in their given order."""
+    grouped: dict[tuple, list[Pack]] = {}
+    for pack in packs:
+        grouped.setdefault(_variant_key(pack), []).append(pack)
+    return [_compile_group(members) for members in grouped.values()]
+
+
+def _compile_group(packs: list[Pack]) -> MatchGroup:
     kinds = kind_registry()
-    variants = compile_variants(pack.variants)
-    rules = []
+    variants = compile_variants(packs[0].variants)
+    rules: list[CompiledRule] = []
     owners: dict[str, list[tuple[int, str]]] = {}
     boundary_terms: list[str] = []
-    for index, rule in enumerate(pack.rules):
-        kind = kinds[rule.kind]
-        rules.append(CompiledRule(rule, kind, kind.compile(rule.params)))
-        phrases = kind.phrases(rule.params) + [(EXCEPT_ROLE, p) for p in rule.exceptions]
-        for role, phrase in phrases:
-            # Phrases go through the pack's variants too, as messages do, so a term
-            # written in a variant spelling still meets its rewritten message.
-            key = variants.apply(normalise(phrase)).text
-            if not key:
-                continue
-            owner = (index, role)
-            bucket = owners.setdefault(key, [])
-            if owner not in bucket:
-                bucket.append(owner)
-            if rule.word_boundary and role != EXCEPT_ROLE:
-                boundary_terms.append(key)
+    unconditional: list[int] = []
+    for pack in packs:
+        for rule in pack.rules:
+            index = len(rules)
+            kind = kinds[rule.kind]
+            rules.append(CompiledRule(rule, pack, kind, kind.compile(rule.params)))
+            own = kind.phrases(rule.params)
+            if rule.kind in ("pii", "required") or (rule.kind == "pattern" and not own):
+                unconditional.append(index)
+            for role, phrase in own + [(EXCEPT_ROLE, p) for p in rule.exceptions]:
+                # Phrases go through the pack's variants too, as messages do, so a term
+                # written in a variant spelling still meets its rewritten message.
+                # Anchors are literals of the normalised text already.
+                key = phrase if role == ANCHOR_ROLE else variants.apply(normalise(phrase)).text
+                if not key:
+                    continue
+                bucket = owners.setdefault(key, [])
+                if (index, role) not in bucket:
+                    bucket.append((index, role))
+                if rule.word_boundary and role not in (EXCEPT_ROLE, ANCHOR_ROLE):
+                    boundary_terms.append(key)
     phrases = list(owners)
-    automaton = ahocorasick_rs.AhoCorasick(phrases) if phrases else None
-    pattern_rules = [i for i, r in enumerate(pack.rules) if r.kind == "pattern"]
-    prefilter = None
-    timeout = max((pack.rules[i].params.get("timeout_ms", DEFAULT_TIMEOUT_MS) for i in pattern_rules), default=DEFAULT_TIMEOUT_MS)
-    sources = [pack.rules[i].params["pattern"] for i in pattern_rules]
-    # A scoped-flag-free alternation matches somewhere iff one of its patterns does;
-    # inline global flags such as (?x) would leak into the others, so skip those.
-    if sources and not any(_GLOBAL_FLAGS.search(p) for p in sources):
-        try:
-            prefilter = regex.compile("|".join(f"(?:{p})" for p in sources))
-        except regex.error:
-            prefilter = None  # e.g. clashing group names: every pattern rule runs on its own
-    return CompiledPack(
-        pack=pack,
+    return MatchGroup(
+        packs=packs,
         rules=rules,
         variants=variants,
-        automaton=automaton,
+        automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
         phrase_owners=[owners[p] for p in phrases],
-        pattern_rules=pattern_rules,
-        pattern_prefilter=prefilter,
-        prefilter_timeout=timeout / 1000,
-        always_run=[i for i, r in enumerate(pack.rules) if r.kind in ("pii", "required")],
+        unconditional=unconditional,
         boundary_terms=boundary_terms,
     )

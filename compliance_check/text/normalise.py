@@ -14,7 +14,8 @@ import regex
 from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, fold_char, fold_table
 from .placeholders import find_placeholders
 
-_WORD = r"[a-z0-9\u00c0-\u024f]"
+# A placeholder counts as a word here, so "tell {name} he owes" keeps its spaces.
+_WORD = r"[a-z0-9\u00c0-\u024f\ufdd0]"
 _KEPT_SPACE_RE = regex.compile(rf"(?<={_WORD}) +(?={_WORD})")
 
 

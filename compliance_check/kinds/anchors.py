@@ -1,0 +1,102 @@
+"""Literal anchors of a regular expression: strings one of which every match contains.
+
+A pack's ``pattern`` rules would otherwise each run on every message. Their anchors
+join the pack's Aho-Corasick automaton, so a pattern runs only on a message where
+one of its anchors occurs (the prefilter idea of RE2 and Hyperscan, kept simple).
+Anchors are derived from the pattern's parse tree (Python's own ``re`` parser):
+a sequence needs what any one of its parts needs, an alternation needs one of what
+its branches need, a repeat with a minimum of one needs what its body needs.
+Anything the analysis does not understand yields no anchor, and the pattern then
+runs on every message: anchors may cost speed, never findings.
+"""
+from __future__ import annotations
+
+try:  # Python >= 3.11
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+# Syntax the `regex` module reads differently from `re`, or that `re` cannot parse.
+_REGEX_ONLY = ("(?V1", "\\p{", "\\P{", "\\L<", "(?r", "(?f", "(?e", "{e<", "(?|", "\\X", "(?(DEFINE)")
+_MAX_CLASS = 16  # a character class with more literals than this is no useful anchor
+
+Anchors = frozenset[str]
+
+
+def _score(anchors: Anchors) -> tuple[int, int]:
+    """Prefer long anchors, then few of them."""
+    return (min(len(a) for a in anchors), -len(anchors))
+
+
+def _sequence(items: list, fold: bool) -> Anchors | None:
+    best: Anchors | None = None
+    run: list[str] = []
+
+    def consider(candidate: Anchors | None) -> None:
+        nonlocal best
+        if candidate and all(candidate) and (best is None or _score(candidate) > _score(best)):
+            best = candidate
+
+    def flush() -> None:
+        if run:
+            consider(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, arg in items:
+        if op is _c.LITERAL:
+            ch = chr(arg)
+            run.append(ch.casefold() if fold else ch)
+            continue
+        flush()
+        consider(_node(op, arg, fold))
+    flush()
+    return best
+
+
+def _node(op, arg, fold: bool) -> Anchors | None:
+    if op is _c.LITERAL:
+        ch = chr(arg)
+        return frozenset({ch.casefold() if fold else ch})
+    if op is _c.SUBPATTERN:
+        return _sequence(list(arg[-1]), fold)
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _sequence(list(arg), fold)
+    if op is _c.BRANCH:
+        union: set[str] = set()
+        for branch in arg[1]:
+            sub = _sequence(list(branch), fold)
+            if not sub:
+                return None
+            union |= sub
+        return frozenset(union)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) or op is getattr(_c, "POSSESSIVE_REPEAT", None):
+        low, _high, body = arg
+        return _sequence(list(body), fold) if low >= 1 else None
+    if op is _c.IN:
+        chars: set[str] = set()
+        for item_op, item_arg in arg:
+            if item_op is _c.LITERAL:
+                chars.add(chr(item_arg))
+            elif item_op is _c.RANGE and item_arg[1] - item_arg[0] < _MAX_CLASS:
+                chars.update(chr(cp) for cp in range(item_arg[0], item_arg[1] + 1))
+            else:
+                return None  # negation, categories, wide ranges
+            if len(chars) > _MAX_CLASS:
+                return None
+        return frozenset(c.casefold() if fold else c for c in chars)
+    return None  # anchors (\b, ^), lookarounds, back-references, any character
+
+
+def anchors(pattern: str) -> list[str] | None:
+    """Strings one of which occurs in every match of ``pattern``, or ``None`` if unknown."""
+    if any(token in pattern for token in _REGEX_ONLY):
+        return None
+    try:
+        parsed = _p.parse(pattern)
+    except Exception:  # syntax `re` does not know: run the pattern on every message
+        return None
+    fold = bool(parsed.state.flags & _c.SRE_FLAG_IGNORECASE)
+    found = _sequence(list(parsed), fold)
+    return sorted(found) if found else None
