@@ -1,9 +1,8 @@
 """The message pipeline: normalise -> each pack's rule kinds match -> findings -> verdict.
 
 The common case is a message with nothing to report; it costs one placeholder
-check, one ``str.translate``, and per match group (packs sharing a variant table)
-one variant scan and one Aho-Corasick scan, which also finds the literal anchors
-that decide which patterns run. Offsets back to the original text are computed only
+check, one ``str.translate`` and one Aho-Corasick scan over every loaded pack's
+phrases, variant forms and pattern anchors (see ``packs/compile.py``). Offsets back to the original text are computed only
 for messages that have a candidate match.
 """
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any, Callable, Iterable
 from .findings import Finding, verdict
 from .kinds import Match, MatchContext
 from .kinds.pattern import ANCHOR_ROLE
-from .packs.compile import EXCEPT_ROLE, MatchGroup, compile_packs
+from .packs.compile import EXCEPT_ROLE, Hits, MatchGroup, compile_all
 from .packs.model import Pack, Rule
 from .text.normalise import NormalisedText, normalise
 from .text.segment import Segmenter, aligned
@@ -48,32 +47,21 @@ class Checker:
 
     def __init__(self, packs: Iterable[Pack]):
         self.packs = list(packs)
-        self.groups = compile_packs(self.packs)
-        self.segmenter = Segmenter([t for g in self.groups for t in g.boundary_terms])
+        self.compiled = compile_all(self.packs)
+        self.segmenter = Segmenter([t for g in self.compiled.groups for t in g.boundary_terms])
         self.pack_summaries = [p.summary() for p in self.packs]
 
     def check(self, text: str, channel: str | None = None, disabled: frozenset[str] = frozenset()) -> MessageResult:
         """Check one message; ``channel`` scopes channel-specific rules, ``disabled`` skips rule ids."""
-        base = normalise(text)
         findings: list[Finding] = []
-        for group in self.groups:
-            findings.extend(self._check_group(group, base, channel, disabled))
+        for group, nt, hits, unconditional in self.compiled.scan(normalise(text), channel):
+            if hits or unconditional:
+                findings.extend(self._check_group(group, nt, hits, unconditional, disabled))
         if len(findings) > 1:
             findings.sort(key=Finding.sort_key)
         return MessageResult(verdict(findings), findings, self.pack_summaries)
 
-    def _check_group(self, group: MatchGroup, base: NormalisedText, channel: str | None, disabled: frozenset[str]) -> list[Finding]:
-        nt = group.variants.apply(base)
-        applies, unconditional = group.scope(channel)
-        hits: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        if group.automaton is not None:
-            owners = group.phrase_owners
-            for index, start, end in group.automaton.find_matches_as_indexes(nt.text, overlapping=True):
-                for rule_index, role in owners[index]:
-                    if applies[rule_index]:
-                        hits.setdefault(rule_index, {}).setdefault(role, []).append((start, end))
-        if not hits and not unconditional:
-            return []
+    def _check_group(self, group: MatchGroup, nt: NormalisedText, hits: Hits, unconditional: list[int], disabled: frozenset[str]) -> list[Finding]:
         findings: list[Finding] = []
         cuts_cache: list[set[int]] = []
 

@@ -1,10 +1,13 @@
 """Compile resolved packs for matching.
 
-Packs that share a variant table (most packs have none) are compiled into one
-*match group*: one normalised view of the message and one Aho-Corasick automaton
-over every literal phrase of all their rules (terms, near sets, required phrases,
-exceptions, the literal anchors of patterns). A message then costs one scan per
-group, however many packs are loaded.
+Packs that share a variant table (most packs have none) form one *match group*
+with one Aho-Corasick automaton over every literal phrase of their rules (terms,
+near sets, required phrases, exceptions, the literal anchors of patterns).
+
+On top of the groups sits one automaton over all of them, plus every group's
+variant forms: a message is scanned once. Only when a group's variant forms occur
+(a disguised spelling: rare) is the message rewritten for that group and scanned
+again with the group's own automaton.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import ahocorasick_rs
 
 from ..kinds import registry as kind_registry
 from ..kinds.pattern import ANCHOR_ROLE
-from ..text.normalise import normalise
+from ..text.normalise import NormalisedText, normalise
 from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
 
@@ -37,12 +40,24 @@ class MatchGroup:
     rules: list[CompiledRule]
     variants: VariantTable
     automaton: ahocorasick_rs.AhoCorasick | None
+    phrases: list[str]
     # automaton pattern index -> [(rule index, role)]
     phrase_owners: list[list[tuple[int, str]]]
     # rules that run without a phrase hit: pii, required, patterns without anchors
     unconditional: list[int]
     boundary_terms: list[str]
     _by_channel: dict[str | None, tuple[list[bool], list[int]]] = field(default_factory=dict)
+
+    def scan(self, nt: NormalisedText, applies: list[bool]) -> "Hits":
+        """This group's phrase hits in ``nt``, for the rules that apply."""
+        hits: Hits = {}
+        if self.automaton is not None:
+            owners = self.phrase_owners
+            for index, start, end in self.automaton.find_matches_as_indexes(nt.text, overlapping=True):
+                for rule_index, role in owners[index]:
+                    if applies[rule_index]:
+                        hits.setdefault(rule_index, {}).setdefault(role, []).append((start, end))
+        return hits
 
     def scope(self, channel: str | None) -> tuple[list[bool], list[int]]:
         """For ``channel``: whether each rule applies, and the unconditional rules that do."""
@@ -99,7 +114,62 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
         rules=rules,
         variants=variants,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
+        phrases=phrases,
         phrase_owners=[owners[p] for p in phrases],
         unconditional=unconditional,
         boundary_terms=boundary_terms,
+    )
+
+
+Hits = dict[int, dict[str, list[tuple[int, int]]]]  # rule index -> role -> spans
+_VARIANT = -1  # owner rule index marking a variant form of the group
+
+
+@dataclass
+class CompiledPacks:
+    groups: list[MatchGroup]
+    automaton: ahocorasick_rs.AhoCorasick | None
+    # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
+    owners: list[list[tuple[int, int, str]]]
+
+    def scan(self, base: NormalisedText, channel: str | None) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
+        """Each group with its view of the message, its phrase hits (rules in scope
+        for ``channel`` only) and its in-scope unconditional rules."""
+        scopes = [g.scope(channel) for g in self.groups]
+        hits: list[Hits] = [{} for _ in self.groups]
+        disguised: set[int] = set()
+        if self.automaton is not None:
+            owners = self.owners
+            for index, start, end in self.automaton.find_matches_as_indexes(base.text, overlapping=True):
+                for group_index, rule_index, role in owners[index]:
+                    if rule_index == _VARIANT:
+                        disguised.add(group_index)
+                    elif scopes[group_index][0][rule_index]:
+                        hits[group_index].setdefault(rule_index, {}).setdefault(role, []).append((start, end))
+        out = []
+        for group_index, group in enumerate(self.groups):
+            nt = base
+            group_hits = hits[group_index]
+            if group_index in disguised:
+                rewritten = group.variants.apply(base)
+                if rewritten is not base:
+                    nt = rewritten
+                    group_hits = group.scan(nt, scopes[group_index][0])
+            out.append((group, nt, group_hits, scopes[group_index][1]))
+        return out
+
+
+def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
+    groups = compile_packs(packs)
+    owners: dict[str, list[tuple[int, int, str]]] = {}
+    for group_index, group in enumerate(groups):
+        for phrase, phrase_owners in zip(group.phrases, group.phrase_owners):
+            owners.setdefault(phrase, []).extend((group_index, r, role) for r, role in phrase_owners)
+        for form in group.variants.forms:
+            owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
+    phrases = list(owners)
+    return CompiledPacks(
+        groups=groups,
+        automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
+        owners=[owners[p] for p in phrases],
     )

@@ -79,8 +79,3 @@ def fold_table() -> dict[int, str]:
         t2s = opencc.OpenCC("t2s")
         folded_by_cp.update((cp, t2s.convert(folded_by_cp[cp])) for cp in han)
     return {cp: folded for cp, folded in folded_by_cp.items() if folded != chr(cp)}
-
-
-def fold_char(ch: str) -> str:
-    """Fold one character exactly as ``str.translate(fold_table())`` does."""
-    return fold_table().get(ord(ch), ch)

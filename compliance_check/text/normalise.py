@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, fold_char, fold_table
+from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, fold_table
 from .placeholders import find_placeholders
 
 # A placeholder counts as a word here, so "tell {name} he owes" keeps its spaces.
@@ -121,27 +121,33 @@ def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     placeholder_at = {start: end for start, end in find_placeholders(original)}
+    fold = fold_table().get
     i = 0
     n = len(original)
     while i < n:
-        end = placeholder_at.get(i)
+        end = placeholder_at.get(i) if placeholder_at else None
         if end is not None:
             chars.append(PLACEHOLDER)
             starts.append(i)
             ends.append(end)
             i = end
             continue
-        for c in fold_char(original[i]):
-            chars.append(c)
+        ch = original[i]
+        folded = fold(ord(ch), ch)
+        if len(folded) == 1:
+            chars.append(folded)
             starts.append(i)
             ends.append(i + 1)
+        else:
+            for c in folded:
+                chars.append(c)
+                starts.append(i)
+                ends.append(i + 1)
         i += 1
     folded = "".join(chars)
     if SPACE not in folded:
         return folded, starts, ends
-    kept: dict[int, int] = {}  # index of first SPACE in a kept run -> run end
-    for m in _KEPT_SPACE_RE.finditer(folded):
-        kept[m.start()] = m.end()
+    kept = {m.start(): m.end() for m in _KEPT_SPACE_RE.finditer(folded)}  # first space of a kept run -> run end
     out_chars: list[str] = []
     out_starts: list[int] = []
     out_ends: list[int] = []

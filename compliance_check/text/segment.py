@@ -65,22 +65,23 @@ def aligned(nt: "NormalisedText", start: int, end: int, cuts: "Callable[[], set[
     """Whether normalised ``nt.text[start:end]`` starts and ends on a word boundary.
 
     A Chinese edge is judged by jieba on the normalised text (``cuts`` gives its
-    boundaries lazily, only when needed). A Latin edge is judged on the original
-    text, where the punctuation that normalisation removes still separates words:
-    in "pay up,ass!" the match ``ass`` stands alone."""
+    boundaries lazily, only when needed). A Latin edge is a boundary when its
+    normalised neighbour is not a Latin letter or digit; when it is, normalisation
+    may have removed punctuation between them, so the original text decides: in
+    "pay up,ass!" the match ``ass`` stands alone."""
     text = nt.text
-    first, last = text[start], text[end - 1]
-    original = nt.original
-    if is_latin(first) or is_latin(last):
-        o_start, o_end = nt.span(start, end)
-    if is_latin(first):
-        if o_start > 0 and is_latin(original[o_start - 1].casefold()[:1] or " "):
-            return False
+    if is_latin(text[start]):
+        if start > 0 and is_latin(text[start - 1]):
+            o_start = nt.span(start, end)[0]
+            if o_start > 0 and is_latin(nt.original[o_start - 1].casefold()[:1] or " "):
+                return False
     elif start not in cuts():
         return False
-    if is_latin(last):
-        if o_end < len(original) and is_latin(original[o_end].casefold()[:1] or " "):
-            return False
+    if is_latin(text[end - 1]):
+        if end < len(text) and is_latin(text[end]):
+            o_end = nt.span(start, end)[1]
+            if o_end < len(nt.original) and is_latin(nt.original[o_end].casefold()[:1] or " "):
+                return False
     elif end not in cuts():
         return False
     return True
