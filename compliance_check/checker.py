@@ -54,14 +54,15 @@ class Checker:
     def check(self, text: str, channel: str | None = None, disabled: frozenset[str] = frozenset()) -> MessageResult:
         """Check one message; ``channel`` scopes channel-specific rules, ``disabled`` skips rule ids."""
         findings: list[Finding] = []
-        for group, nt, hits, unconditional in self.compiled.scan(normalise(text), channel):
-            if hits or unconditional:
-                findings.extend(self._check_group(group, nt, hits, unconditional, disabled))
+        for group, nt, hits, candidates in self.compiled.scan(normalise(text), channel):
+            findings.extend(self._check_group(group, nt, hits, candidates, disabled))
         if len(findings) > 1:
             findings.sort(key=Finding.sort_key)
         return MessageResult(verdict(findings), findings, self.pack_summaries)
 
-    def _check_group(self, group: MatchGroup, nt: NormalisedText, hits: Hits, unconditional: list[int], disabled: frozenset[str]) -> list[Finding]:
+    def _check_group(
+        self, group: MatchGroup, nt: NormalisedText, hits: Hits, candidates: list[int], disabled: frozenset[str]
+    ) -> list[Finding]:
         findings: list[Finding] = []
         cuts_cache: list[set[int]] = []
 
@@ -70,7 +71,6 @@ class Checker:
                 cuts_cache.append(self.segmenter.boundaries(nt.text))
             return cuts_cache[0]
 
-        candidates = sorted(hits.keys() | set(unconditional)) if hits else unconditional
         for rule_index in candidates:
             compiled = group.rules[rule_index]
             rule = compiled.rule

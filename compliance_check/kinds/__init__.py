@@ -7,13 +7,15 @@ Every kind module offers:
 - ``phrases(rule) -> list[(role, phrase)]``: literal phrases the pack's one
   Aho-Corasick automaton should find for it (role ``term``, ``a``, ``b``, ...);
 - ``compile(rule)``: whatever the kind needs prepared once (a regex, a detector list);
-- ``find(rule, compiled, ctx) -> list[Match]``: the rule's candidate matches.
+- ``find(rule, compiled, ctx) -> list[Match]``: the rule's candidate matches;
+- optionally ``gate(original) -> bool``: a cheap test, run once per message for all
+  rules of the kind, without which a rule with no phrases would run on every message.
 
 The checker applies channel scope, word boundaries and ``except`` spans uniformly.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import ModuleType
 
 from ..text.normalise import NormalisedText
@@ -30,11 +32,15 @@ class Match:
     missing: bool = False  # a required phrase is absent
 
 
-@dataclass
 class MatchContext:
-    nt: NormalisedText
-    # role -> [(start, end)] phrase hits of this rule in nt.text
-    hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    """What a kind sees of one message: the normalised text and this rule's phrase
+    hits (role -> [(start, end)] in ``nt.text``)."""
+
+    __slots__ = ("nt", "hits")
+
+    def __init__(self, nt: NormalisedText, hits: dict[str, list[tuple[int, int]]] | None = None):
+        self.nt = nt
+        self.hits = hits if hits is not None else {}
 
 
 def registry() -> dict[str, ModuleType]:

@@ -29,17 +29,18 @@ Anchors = frozenset[str]
 _COMMON = frozenset(
     "的一是不了在人有我他这个们中来上大为和到以说时要就出会可也你对能而子那得于着下自之"
     "年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其"
-    "些主样理心她本前开但因只从想实您请款钱日月号元贷借"
+    "些主样理心她本前开但因只从想实您请款钱日月号元贷借将把被给向"
 ).union(
     "a an and are as at be by call can do for from have has i in is it may me my no not "
-    "now of on or our pay please so that the this to today us we will with you your".split()
+    "now of on or our pay please so that the this to today us we will with you your "
+    "reply stop opt out".split()
 )
 
 
 def _weight(anchor: str) -> float:
     """A rough chance that the anchor occurs in an ordinary message."""
     word = anchor.strip()
-    if not word or word in _COMMON:
+    if not word or word in _COMMON or all(w in _COMMON for w in word.split()):
         return 1.0
     per_char = 0.05 if any(ord(c) > 0x2E80 for c in word) else 0.3
     return min(1.0, per_char / len(word) ** 2)

@@ -35,6 +35,7 @@ _D = r"[0-9]"
 _SEP = r"[ \-]"
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, narrowed one for one.
 _NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _DETECTOR_RE = {
     "cn_id": rf"(?<![0-9A-Za-z])[1-9]{_D}{{5}}(?:18|19|20){_D}{{2}}{_D}{{4}}{_D}{{3}}[0-9Xx](?![0-9A-Za-z])",
     "bank_card": rf"(?<!{_D})[2-6](?:{_SEP}?{_D}){{12,18}}(?!{_D})",
@@ -106,10 +107,15 @@ def compile(params: dict[str, Any]) -> list[tuple[regex.Pattern, Callable[[str],
     return [(_COMPILED[name], _VALIDATORS[name]) for name in params["detectors"]]
 
 
+def gate(original: str) -> bool:
+    """Whether any detector can fire on this message; checked once per message for
+    every pii rule of every loaded pack, which then run only if it is true."""
+    return _TRIGGER.search(original) is not None
+
+
 def find(params: dict[str, Any], detectors: list[tuple[regex.Pattern, Callable[[str], bool]]], ctx: MatchContext) -> list[Match]:
-    if _TRIGGER.search(ctx.nt.original) is None:
-        return []
-    text = ctx.nt.original.translate(_NARROW)
+    original = ctx.nt.original
+    text = original.translate(_NARROW) if _WIDE.search(original) else original
     return [
         Match(m.start(), m.end(), in_original=True)
         for pattern, valid in detectors

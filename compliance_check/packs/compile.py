@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import ahocorasick_rs
 
@@ -43,7 +43,8 @@ class MatchGroup:
     phrases: list[str]
     # automaton pattern index -> [(rule index, role)]
     phrase_owners: list[list[tuple[int, str]]]
-    # rules that run without a phrase hit: pii, required, patterns without anchors
+    # rules that run without a phrase hit: required, patterns without anchors, and
+    # rules whose kind has a cheap per-message gate (pii): those run when it opens
     unconditional: list[int]
     boundary_terms: list[str]
     _by_channel: dict[str | None, tuple[list[bool], list[int]]] = field(default_factory=dict)
@@ -59,12 +60,16 @@ class MatchGroup:
                         hits.setdefault(rule_index, {}).setdefault(role, []).append((start, end))
         return hits
 
-    def scope(self, channel: str | None) -> tuple[list[bool], list[int]]:
-        """For ``channel``: whether each rule applies, and the unconditional rules that do."""
+    def scope(self, channel: str | None) -> tuple[list[bool], list[int], list[tuple[Callable[[str], bool], int]]]:
+        """For ``channel``: whether each rule applies, the ungated unconditional rules
+        that do, and the gated ones with their kind's gate."""
         cached = self._by_channel.get(channel)
         if cached is None:
             applies = [c.rule.applies_to(channel) for c in self.rules]
-            cached = (applies, [i for i in self.unconditional if applies[i]])
+            in_scope = [i for i in self.unconditional if applies[i]]
+            gated = [(self.rules[i].kind.gate, i) for i in in_scope if hasattr(self.rules[i].kind, "gate")]
+            ungated = [i for i in in_scope if not hasattr(self.rules[i].kind, "gate")]
+            cached = (applies, ungated, gated)
             self._by_channel[channel] = cached
         return cached
 
@@ -123,6 +128,7 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
 
 Hits = dict[int, dict[str, list[tuple[int, int]]]]  # rule index -> role -> spans
 _VARIANT = -1  # owner rule index marking a variant form of the group
+_NO_HITS: Hits = {}
 
 
 @dataclass
@@ -132,11 +138,18 @@ class CompiledPacks:
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
     owners: list[list[tuple[int, int, str]]]
 
+    _scopes: dict[str | None, list[tuple[list[bool], list[int], list[tuple[Callable[[str], bool], int]]]]] = field(default_factory=dict)
+
     def scan(self, base: NormalisedText, channel: str | None) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
-        """Each group with its view of the message, its phrase hits (rules in scope
-        for ``channel`` only) and its in-scope unconditional rules."""
-        scopes = [g.scope(channel) for g in self.groups]
-        hits: list[Hits] = [{} for _ in self.groups]
+        """The groups with something to evaluate: each with its view of the message,
+        its phrase hits (rules in scope for ``channel`` only) and the rules to run:
+        those with a hit that is not an exception, the unconditional ones, and the
+        gated ones whose gate opens."""
+        scopes = self._scopes.get(channel)
+        if scopes is None:
+            scopes = self._scopes[channel] = [g.scope(channel) for g in self.groups]
+        hits: dict[int, Hits] = {}
+        triggered: dict[int, set[int]] = {}  # group -> rules with a hit that is not an exception
         disguised: set[int] = set()
         if self.automaton is not None:
             owners = self.owners
@@ -145,17 +158,38 @@ class CompiledPacks:
                     if rule_index == _VARIANT:
                         disguised.add(group_index)
                     elif scopes[group_index][0][rule_index]:
-                        hits[group_index].setdefault(rule_index, {}).setdefault(role, []).append((start, end))
+                        by_rule = hits.get(group_index)
+                        if by_rule is None:
+                            by_rule = hits[group_index] = {}
+                        by_role = by_rule.get(rule_index)
+                        if by_role is None:
+                            by_role = by_rule[rule_index] = {}
+                        by_role.setdefault(role, []).append((start, end))
+                        if role != EXCEPT_ROLE:
+                            triggered.setdefault(group_index, set()).add(rule_index)
         out = []
+        gates: dict[Callable[[str], bool], bool] = {}
         for group_index, group in enumerate(self.groups):
+            applies, unconditional, gated = scopes[group_index]
             nt = base
-            group_hits = hits[group_index]
-            if group_index in disguised:
+            group_hits = hits.get(group_index, _NO_HITS)
+            group_triggered = triggered.get(group_index)
+            if disguised and group_index in disguised:
                 rewritten = group.variants.apply(base)
                 if rewritten is not base:
                     nt = rewritten
-                    group_hits = group.scan(nt, scopes[group_index][0])
-            out.append((group, nt, group_hits, scopes[group_index][1]))
+                    group_hits = group.scan(nt, applies)
+                    group_triggered = {r for r, roles in group_hits.items() if roles.keys() - {EXCEPT_ROLE}}
+            candidates = set(group_triggered) if group_triggered else set()
+            candidates.update(unconditional)
+            for gate, rule_index in gated:
+                is_open = gates.get(gate)
+                if is_open is None:
+                    is_open = gates[gate] = gate(base.original)
+                if is_open:
+                    candidates.add(rule_index)
+            if candidates:
+                out.append((group, nt, group_hits, sorted(candidates)))
         return out
 
 

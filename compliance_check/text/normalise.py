@@ -116,55 +116,44 @@ def normalise_phrase(phrase: str) -> str:
     return normalise(phrase).text
 
 
+_SPACE_RUN_RE = regex.compile(" +")
+
+
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    placeholder_at = {start: end for start, end in find_placeholders(original)}
+    """The normalised text with, for each of its characters, the original span it
+    came from. Same folding and spacing rule as ``normalise``, with bookkeeping."""
     fold = fold_table().get
-    i = 0
-    n = len(original)
-    while i < n:
-        end = placeholder_at.get(i) if placeholder_at else None
-        if end is not None:
-            chars.append(PLACEHOLDER)
-            starts.append(i)
-            ends.append(end)
-            i = end
-            continue
-        ch = original[i]
-        folded = fold(ord(ch), ch)
-        if len(folded) == 1:
-            chars.append(folded)
-            starts.append(i)
-            ends.append(i + 1)
-        else:
-            for c in folded:
-                chars.append(c)
-                starts.append(i)
-                ends.append(i + 1)
-        i += 1
-    folded = "".join(chars)
+    pieces = [fold(ord(c), c) for c in original]
+    ends_override: dict[int, int] = {}
+    for start, end in find_placeholders(original):
+        pieces[start] = PLACEHOLDER
+        for k in range(start + 1, end):
+            pieces[k] = ""
+        ends_override[start] = end
+    folded = "".join(pieces)
+    if len(folded) == sum(1 for p in pieces if p):  # every character folded to at most one
+        starts = [i for i, p in enumerate(pieces) if p]
+    else:
+        starts = [i for i, p in enumerate(pieces) for _ in p]
+    ends = [ends_override.get(i, i + 1) for i in starts] if ends_override else [i + 1 for i in starts]
     if SPACE not in folded:
         return folded, starts, ends
-    kept = {m.start(): m.end() for m in _KEPT_SPACE_RE.finditer(folded)}  # first space of a kept run -> run end
-    out_chars: list[str] = []
+    kept = {m.start() for m in _KEPT_SPACE_RE.finditer(folded)}
+    out_text: list[str] = []
     out_starts: list[int] = []
     out_ends: list[int] = []
-    j = 0
-    while j < len(folded):
-        c = folded[j]
-        if c != SPACE:
-            out_chars.append(c)
-            out_starts.append(starts[j])
-            out_ends.append(ends[j])
-            j += 1
-        elif j in kept:
-            run_end = kept[j]
-            out_chars.append(SPACE)
-            out_starts.append(starts[j])
+    pos = 0
+    for run in _SPACE_RUN_RE.finditer(folded):
+        run_start, run_end = run.span()
+        out_text.append(folded[pos:run_start])
+        out_starts.extend(starts[pos:run_start])
+        out_ends.extend(ends[pos:run_start])
+        if run_start in kept:
+            out_text.append(SPACE)
+            out_starts.append(starts[run_start])
             out_ends.append(ends[run_end - 1])
-            j = run_end
-        else:
-            j += 1
-    return "".join(out_chars), out_starts, out_ends
+        pos = run_end
+    out_text.append(folded[pos:])
+    out_starts.extend(starts[pos:])
+    out_ends.extend(ends[pos:])
+    return "".join(out_text), out_starts, out_ends

@@ -22,6 +22,7 @@ PLACEHOLDER_RE = regex.compile(
 
 def find_placeholders(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of every placeholder in ``text``."""
-    if "{" not in text and "%" not in text and "<" not in text and "$" not in text:
+    # Every form has one of these pairs ("$" and "%" alone are amounts and percentages).
+    if "{" not in text and "%(" not in text and "<%" not in text:
         return []
     return [m.span() for m in PLACEHOLDER_RE.finditer(text)]
