@@ -27,6 +27,7 @@ import re
 
 import regex
 
+from ..text.normalise import NormalisedText
 from . import Match, MatchContext
 
 KIND = "pii"
@@ -96,10 +97,10 @@ def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-# Every detector needs seven digits in a row (separators allowed) or an @; most
-# messages have neither, and this one cheap scan lets them skip the detectors.
-# (The standard library's engine runs this simple scan several times faster than `regex`.)
-_TRIGGER = re.compile("[@\uff20]|[0-9\uff10-\uff19](?:[ \\-().\u3000\uff0d]?[0-9\uff10-\uff19]){6}")
+# Every detector needs an @ or seven digits in a row, with separators that the
+# normalised text has already removed (or kept as one space) and full-width digits
+# it has already narrowed. Most messages have neither, and skip the detectors.
+_SEVEN_DIGITS = re.compile("[0-9](?: ?[0-9]){6}")
 _COMPILED = {name: regex.compile(source) for name, source in _DETECTOR_RE.items()}
 
 
@@ -107,10 +108,11 @@ def compile(params: dict[str, Any]) -> list[tuple[regex.Pattern, Callable[[str],
     return [(_COMPILED[name], _VALIDATORS[name]) for name in params["detectors"]]
 
 
-def gate(original: str) -> bool:
+def gate(nt: NormalisedText) -> bool:
     """Whether any detector can fire on this message; checked once per message for
     every pii rule of every loaded pack, which then run only if it is true."""
-    return _TRIGGER.search(original) is not None
+    original = nt.original
+    return "@" in original or "\uff20" in original or _SEVEN_DIGITS.search(nt.text) is not None
 
 
 def find(params: dict[str, Any], detectors: list[tuple[regex.Pattern, Callable[[str], bool]]], ctx: MatchContext) -> list[Match]:

@@ -60,7 +60,7 @@ class MatchGroup:
                         hits.setdefault(rule_index, {}).setdefault(role, []).append((start, end))
         return hits
 
-    def scope(self, channel: str | None) -> tuple[list[bool], list[int], list[tuple[Callable[[str], bool], int]]]:
+    def scope(self, channel: str | None) -> tuple[list[bool], list[int], list[tuple[Callable[[NormalisedText], bool], int]]]:
         """For ``channel``: whether each rule applies, the ungated unconditional rules
         that do, and the gated ones with their kind's gate."""
         cached = self._by_channel.get(channel)
@@ -138,7 +138,7 @@ class CompiledPacks:
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
     owners: list[list[tuple[int, int, str]]]
 
-    _scopes: dict[str | None, list[tuple[list[bool], list[int], list[tuple[Callable[[str], bool], int]]]]] = field(default_factory=dict)
+    _scopes: dict[str | None, list[tuple[list[bool], list[int], list[tuple[Callable[[NormalisedText], bool], int]]]]] = field(default_factory=dict)
 
     def scan(self, base: NormalisedText, channel: str | None) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
         """The groups with something to evaluate: each with its view of the message,
@@ -148,12 +148,13 @@ class CompiledPacks:
         scopes = self._scopes.get(channel)
         if scopes is None:
             scopes = self._scopes[channel] = [g.scope(channel) for g in self.groups]
+        matches = self.automaton.find_matches_as_indexes(base.text, overlapping=True) if self.automaton is not None else ()
         hits: dict[int, Hits] = {}
         triggered: dict[int, set[int]] = {}  # group -> rules with a hit that is not an exception
         disguised: set[int] = set()
-        if self.automaton is not None:
+        if matches:
             owners = self.owners
-            for index, start, end in self.automaton.find_matches_as_indexes(base.text, overlapping=True):
+            for index, start, end in matches:
                 for group_index, rule_index, role in owners[index]:
                     if rule_index == _VARIANT:
                         disguised.add(group_index)
@@ -168,13 +169,16 @@ class CompiledPacks:
                         if role != EXCEPT_ROLE:
                             triggered.setdefault(group_index, set()).add(rule_index)
         out = []
-        gates: dict[Callable[[str], bool], bool] = {}
+        gates: dict[Callable[[NormalisedText], bool], bool] = {}
         for group_index, group in enumerate(self.groups):
             applies, unconditional, gated = scopes[group_index]
+            group_triggered = triggered.get(group_index)
+            rescan = group_index in disguised
+            if not (group_triggered or unconditional or gated or rescan):
+                continue
             nt = base
             group_hits = hits.get(group_index, _NO_HITS)
-            group_triggered = triggered.get(group_index)
-            if disguised and group_index in disguised:
+            if rescan:
                 rewritten = group.variants.apply(base)
                 if rewritten is not base:
                     nt = rewritten
@@ -185,7 +189,7 @@ class CompiledPacks:
             for gate, rule_index in gated:
                 is_open = gates.get(gate)
                 if is_open is None:
-                    is_open = gates[gate] = gate(base.original)
+                    is_open = gates[gate] = gate(base)
                 if is_open:
                     candidates.add(rule_index)
             if candidates:
