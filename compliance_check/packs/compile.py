@@ -24,6 +24,7 @@ from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
 
 EXCEPT_ROLE = "except"
+Gate = Callable[[NormalisedText], bool]
 
 
 @dataclass
@@ -60,7 +61,7 @@ class MatchGroup:
                         hits.setdefault(rule_index, {}).setdefault(role, []).append((start, end))
         return hits
 
-    def scope(self, channel: str | None) -> tuple[list[bool], list[int], list[tuple[Callable[[NormalisedText], bool], int]]]:
+    def scope(self, channel: str | None) -> tuple[list[bool], list[int], list[tuple[Gate, int]]]:
         """For ``channel``: whether each rule applies, the ungated unconditional rules
         that do, and the gated ones with their kind's gate."""
         cached = self._by_channel.get(channel)
@@ -138,16 +139,27 @@ class CompiledPacks:
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
     owners: list[list[tuple[int, int, str]]]
 
-    _scopes: dict[str | None, list[tuple[list[bool], list[int], list[tuple[Callable[[NormalisedText], bool], int]]]]] = field(default_factory=dict)
+    _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
+
+    def _plan(self, channel: str | None) -> "_ChannelPlan":
+        plan = self._plans.get(channel)
+        if plan is None:
+            scopes = [g.scope(channel) for g in self.groups]
+            plan = self._plans[channel] = _ChannelPlan(
+                applies=[applies for applies, _, _ in scopes],
+                unconditional={i: u for i, (_, u, _) in enumerate(scopes) if u},
+                gated={i: g for i, (_, _, g) in enumerate(scopes) if g},
+                always=[i for i, (_, u, g) in enumerate(scopes) if u or g],
+            )
+        return plan
 
     def scan(self, base: NormalisedText, channel: str | None) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
         """The groups with something to evaluate: each with its view of the message,
         its phrase hits (rules in scope for ``channel`` only) and the rules to run:
         those with a hit that is not an exception, the unconditional ones, and the
         gated ones whose gate opens."""
-        scopes = self._scopes.get(channel)
-        if scopes is None:
-            scopes = self._scopes[channel] = [g.scope(channel) for g in self.groups]
+        plan = self._plans.get(channel) or self._plan(channel)
+        applies = plan.applies
         matches = self.automaton.find_matches_as_indexes(base.text, overlapping=True) if self.automaton is not None else ()
         hits: dict[int, Hits] = {}
         triggered: dict[int, set[int]] = {}  # group -> rules with a hit that is not an exception
@@ -158,7 +170,7 @@ class CompiledPacks:
                 for group_index, rule_index, role in owners[index]:
                     if rule_index == _VARIANT:
                         disguised.add(group_index)
-                    elif scopes[group_index][0][rule_index]:
+                    elif applies[group_index][rule_index]:
                         by_rule = hits.get(group_index)
                         if by_rule is None:
                             by_rule = hits[group_index] = {}
@@ -168,25 +180,27 @@ class CompiledPacks:
                         by_role.setdefault(role, []).append((start, end))
                         if role != EXCEPT_ROLE:
                             triggered.setdefault(group_index, set()).add(rule_index)
+        visit = plan.always
+        if triggered or disguised:
+            visit = sorted(set(visit).union(triggered, disguised))
         out = []
-        gates: dict[Callable[[NormalisedText], bool], bool] = {}
-        for group_index, group in enumerate(self.groups):
-            applies, unconditional, gated = scopes[group_index]
-            group_triggered = triggered.get(group_index)
-            rescan = group_index in disguised
-            if not (group_triggered or unconditional or gated or rescan):
-                continue
+        gates: dict[Gate, bool] = {}
+        for group_index in visit:
+            group = self.groups[group_index]
             nt = base
             group_hits = hits.get(group_index, _NO_HITS)
-            if rescan:
+            group_triggered = triggered.get(group_index)
+            if group_index in disguised:
                 rewritten = group.variants.apply(base)
                 if rewritten is not base:
                     nt = rewritten
-                    group_hits = group.scan(nt, applies)
+                    group_hits = group.scan(nt, applies[group_index])
                     group_triggered = {r for r, roles in group_hits.items() if roles.keys() - {EXCEPT_ROLE}}
             candidates = set(group_triggered) if group_triggered else set()
-            candidates.update(unconditional)
-            for gate, rule_index in gated:
+            unconditional = plan.unconditional.get(group_index)
+            if unconditional:
+                candidates.update(unconditional)
+            for gate, rule_index in plan.gated.get(group_index, ()):
                 is_open = gates.get(gate)
                 if is_open is None:
                     is_open = gates[gate] = gate(base)
@@ -195,6 +209,14 @@ class CompiledPacks:
             if candidates:
                 out.append((group, nt, group_hits, sorted(candidates)))
         return out
+
+
+@dataclass
+class _ChannelPlan:
+    applies: list[list[bool]]  # per group, per rule
+    unconditional: dict[int, list[int]]  # group -> rules that always run
+    gated: dict[int, list[tuple["Gate", int]]]  # group -> (gate, rule) that run when the gate opens
+    always: list[int]  # groups to visit even without a phrase hit
 
 
 def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
