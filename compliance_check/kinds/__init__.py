@@ -8,6 +8,7 @@ Every kind module offers:
   Aho-Corasick automaton should find for it (role ``term``, ``a``, ``b``, ...);
 - ``compile(rule)``: whatever the kind needs prepared once (a regex, a detector list);
 - ``find(rule, compiled, ctx) -> list[Match]``: the rule's candidate matches;
+- optionally ``NEEDS_ALL_ROLES``: roles that must all have hits before the rule runs;
 - optionally ``gate(nt) -> bool``: a cheap test, run once per message for all
   rules of the kind, without which a rule with no phrases would run on every message.
 

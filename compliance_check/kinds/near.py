@@ -22,6 +22,8 @@ from typing import Any
 from . import Match, MatchContext
 
 KIND = "near"
+# A rule runs only on messages where both sets have a hit.
+NEEDS_ALL_ROLES = ("a", "b")
 
 
 def check_params(params: dict[str, Any]) -> list[tuple[tuple, str]]:

@@ -48,6 +48,8 @@ class MatchGroup:
     # rules whose kind has a cheap per-message gate (pii): those run when it opens
     unconditional: list[int]
     boundary_terms: list[str]
+    # rule index -> roles that must all have hits before the rule is worth running (near: a and b)
+    needs: dict[int, frozenset[str]]
     _by_channel: dict[str | None, tuple[list[bool], list[int]]] = field(default_factory=dict)
 
     def scan(self, nt: NormalisedText, applies: list[bool]) -> "Hits":
@@ -94,6 +96,7 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
     owners: dict[str, list[tuple[int, str]]] = {}
     boundary_terms: list[str] = []
     unconditional: list[int] = []
+    needs: dict[int, frozenset[str]] = {}
     for pack in packs:
         for rule in pack.rules:
             index = len(rules)
@@ -102,6 +105,8 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
             own = kind.phrases(rule.params)
             if rule.kind in ("pii", "required") or (rule.kind == "pattern" and not own):
                 unconditional.append(index)
+            if getattr(kind, "NEEDS_ALL_ROLES", None):
+                needs[index] = frozenset(kind.NEEDS_ALL_ROLES)
             for role, phrase in own + [(EXCEPT_ROLE, p) for p in rule.exceptions]:
                 # Phrases go through the pack's variants too, as messages do, so a term
                 # written in a variant spelling still meets its rewritten message.
@@ -124,6 +129,7 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
         phrase_owners=[owners[p] for p in phrases],
         unconditional=unconditional,
         boundary_terms=boundary_terms,
+        needs=needs,
     )
 
 
@@ -180,6 +186,12 @@ class CompiledPacks:
                         by_role.setdefault(role, []).append((start, end))
                         if role != EXCEPT_ROLE:
                             triggered.setdefault(group_index, set()).add(rule_index)
+        if triggered:
+            for group_index, rules in triggered.items():
+                needs = self.groups[group_index].needs
+                if needs:
+                    by_rule = hits[group_index]
+                    rules.difference_update([r for r in rules if r in needs and not needs[r] <= by_rule[r].keys()])
         visit = plan.always
         if triggered or disguised:
             visit = sorted(set(visit).union(triggered, disguised))
@@ -195,7 +207,10 @@ class CompiledPacks:
                 if rewritten is not base:
                     nt = rewritten
                     group_hits = group.scan(nt, applies[group_index])
-                    group_triggered = {r for r, roles in group_hits.items() if roles.keys() - {EXCEPT_ROLE}}
+                    group_triggered = {
+                        r for r, roles in group_hits.items()
+                        if roles.keys() - {EXCEPT_ROLE} and group.needs.get(r, frozenset()) <= roles.keys()
+                    }
             candidates = set(group_triggered) if group_triggered else set()
             unconditional = plan.unconditional.get(group_index)
             if unconditional:
