@@ -151,8 +151,16 @@ class CompiledPacks:
         plan = self._plans.get(channel)
         if plan is None:
             scopes = [g.scope(channel) for g in self.groups]
+            applies = [a for a, _, _ in scopes]
+            owners = []
+            for entries in self.owners:
+                triggering = tuple((g, r, role) for g, r, role in entries if r != _VARIANT and role != EXCEPT_ROLE and applies[g][r])
+                excepting = tuple((g, r) for g, r, role in entries if role == EXCEPT_ROLE and applies[g][r])
+                variant_groups = tuple(g for g, r, _ in entries if r == _VARIANT)
+                owners.append((triggering, excepting, variant_groups))
             plan = self._plans[channel] = _ChannelPlan(
-                applies=[applies for applies, _, _ in scopes],
+                applies=applies,
+                owners=owners,
                 unconditional={i: u for i, (_, u, _) in enumerate(scopes) if u},
                 gated={i: g for i, (_, _, g) in enumerate(scopes) if g},
                 always=[i for i, (_, u, g) in enumerate(scopes) if u or g],
@@ -165,53 +173,54 @@ class CompiledPacks:
         those with a hit that is not an exception, the unconditional ones, and the
         gated ones whose gate opens."""
         plan = self._plans.get(channel) or self._plan(channel)
-        applies = plan.applies
         matches = self.automaton.find_matches_as_indexes(base.text, overlapping=True) if self.automaton is not None else ()
-        hits: dict[int, Hits] = {}
-        triggered: dict[int, set[int]] = {}  # group -> rules with a hit that is not an exception
+        hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
         disguised: set[int] = set()
+        exceptions: list[tuple[tuple[tuple[int, int], ...], int, int]] = []
         if matches:
-            owners = self.owners
+            owners = plan.owners
             for index, start, end in matches:
-                for group_index, rule_index, role in owners[index]:
-                    if rule_index == _VARIANT:
-                        disguised.add(group_index)
-                    elif applies[group_index][rule_index]:
-                        by_rule = hits.get(group_index)
-                        if by_rule is None:
-                            by_rule = hits[group_index] = {}
-                        by_role = by_rule.get(rule_index)
-                        if by_role is None:
-                            by_role = by_rule[rule_index] = {}
-                        by_role.setdefault(role, []).append((start, end))
-                        if role != EXCEPT_ROLE:
-                            triggered.setdefault(group_index, set()).add(rule_index)
-        if triggered:
-            for group_index, rules in triggered.items():
+                triggering, excepting, variant_groups = owners[index]
+                for group_index, rule_index, role in triggering:
+                    by_rule = hits.get(group_index)
+                    if by_rule is None:
+                        by_rule = hits[group_index] = {}
+                    by_role = by_rule.get(rule_index)
+                    if by_role is None:
+                        by_role = by_rule[rule_index] = {}
+                    spans = by_role.get(role)
+                    if spans is None:
+                        by_role[role] = [(start, end)]
+                    else:
+                        spans.append((start, end))
+                if excepting:
+                    exceptions.append((excepting, start, end))
+                if variant_groups:
+                    disguised.update(variant_groups)
+            for group_index, by_rule in hits.items():
                 needs = self.groups[group_index].needs
                 if needs:
-                    by_rule = hits[group_index]
-                    rules.difference_update([r for r in rules if r in needs and not needs[r] <= by_rule[r].keys()])
+                    for rule_index in [r for r in by_rule if r in needs and not needs[r] <= by_rule[r].keys()]:
+                        del by_rule[rule_index]
         visit = plan.always
-        if triggered or disguised:
-            visit = sorted(set(visit).union(triggered, disguised))
+        if hits or disguised:
+            visit = sorted(set(visit).union(hits, disguised))
         out = []
         gates: dict[Gate, bool] = {}
         for group_index in visit:
             group = self.groups[group_index]
             nt = base
-            group_hits = hits.get(group_index, _NO_HITS)
-            group_triggered = triggered.get(group_index)
+            group_hits = hits.get(group_index) or {}
+            candidates = set(group_hits)
             if group_index in disguised:
                 rewritten = group.variants.apply(base)
                 if rewritten is not base:
                     nt = rewritten
-                    group_hits = group.scan(nt, applies[group_index])
-                    group_triggered = {
+                    group_hits = group.scan(nt, plan.applies[group_index])
+                    candidates = {
                         r for r, roles in group_hits.items()
                         if roles.keys() - {EXCEPT_ROLE} and group.needs.get(r, frozenset()) <= roles.keys()
                     }
-            candidates = set(group_triggered) if group_triggered else set()
             unconditional = plan.unconditional.get(group_index)
             if unconditional:
                 candidates.update(unconditional)
@@ -221,14 +230,22 @@ class CompiledPacks:
                     is_open = gates[gate] = gate(base)
                 if is_open:
                     candidates.add(rule_index)
-            if candidates:
-                out.append((group, nt, group_hits, sorted(candidates)))
+            if not candidates:
+                continue
+            if exceptions and nt is base:
+                for excepting, start, end in exceptions:
+                    for g, rule_index in excepting:
+                        if g == group_index and rule_index in candidates:
+                            group_hits.setdefault(rule_index, {}).setdefault(EXCEPT_ROLE, []).append((start, end))
+            out.append((group, nt, group_hits, sorted(candidates)))
         return out
 
 
 @dataclass
 class _ChannelPlan:
     applies: list[list[bool]]  # per group, per rule
+    # automaton pattern index -> (triggering owners, exception owners, groups whose variant form it is)
+    owners: list[tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...], tuple[int, ...]]]
     unconditional: dict[int, list[int]]  # group -> rules that always run
     gated: dict[int, list[tuple["Gate", int]]]  # group -> (gate, rule) that run when the gate opens
     always: list[int]  # groups to visit even without a phrase hit

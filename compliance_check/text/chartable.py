@@ -79,3 +79,32 @@ def fold_table() -> dict[int, str]:
         t2s = opencc.OpenCC("t2s")
         folded_by_cp.update((cp, t2s.convert(folded_by_cp[cp])) for cp in han)
     return {cp: folded for cp, folded in folded_by_cp.items() if folded != chr(cp)}
+
+
+# Below this code point the table is also kept as a list indexed by code point, which
+# ``str.translate`` reads about three times faster than a dict; above it (only the
+# tag characters U+E00xx fold) the dict serves.
+LIST_LIMIT = 0x2FA20
+LIST_LIMIT_CHAR = chr(LIST_LIMIT)
+
+
+@functools.cache
+def fold_list() -> list[int | str]:
+    """``fold_table`` below ``LIST_LIMIT`` as a list: entry = folded string, or the code
+    point itself where folding changes nothing."""
+    table = fold_table()
+    return [table.get(cp, cp) for cp in range(LIST_LIMIT)]
+
+
+@functools.cache
+def fold_rest() -> dict[int, str]:
+    """``fold_table`` at and above ``LIST_LIMIT``."""
+    return {cp: folded for cp, folded in fold_table().items() if cp >= LIST_LIMIT}
+
+
+def fold_text(text: str) -> str:
+    """``text.translate(fold_table())``, faster."""
+    folded = text.translate(fold_list())
+    if not folded.isascii() and max(folded) >= LIST_LIMIT_CHAR:
+        folded = folded.translate(fold_rest())
+    return folded

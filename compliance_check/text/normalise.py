@@ -1,7 +1,7 @@
 """Normalisation with an offset map back to the original text.
 
 ``normalise`` is the fast path: placeholders become one opaque mark, every character
-is folded through one ``str.translate`` table (NFKC, case folding, traditional to
+is folded through one ``str.translate`` table (``fold_text``) (NFKC, case folding, traditional to
 simplified, filler removed, whitespace to a space), and a run of spaces survives
 only as one space between two Latin letters or digits. The offset map is built only when someone asks for a span,
 by folding again one character at a time; both paths use the same table and the
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, fold_table
+from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, fold_table, fold_text
 from .placeholders import find_placeholders
 
 # A placeholder counts as a word here, so "tell {name} he owes" keeps its spaces.
@@ -107,7 +107,7 @@ def _collapse_spaces(folded: str) -> str:
 
 def normalise(original: str) -> NormalisedText:
     """Normalise ``original`` for matching; the offset map is built lazily."""
-    folded = _with_placeholders_marked(original).translate(fold_table())
+    folded = fold_text(_with_placeholders_marked(original))
     return NormalisedText(original, _collapse_spaces(folded))
 
 
@@ -131,7 +131,7 @@ def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
             pieces[k] = ""
         ends_override[start] = end
     folded = "".join(pieces)
-    if len(folded) == sum(1 for p in pieces if p):  # every character folded to at most one
+    if len(folded) == len(pieces) - pieces.count(""):  # every character folded to at most one
         starts = [i for i, p in enumerate(pieces) if p]
     else:
         starts = [i for i, p in enumerate(pieces) for _ in p]
@@ -139,21 +139,16 @@ def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     if SPACE not in folded:
         return folded, starts, ends
     kept = {m.start() for m in _KEPT_SPACE_RE.finditer(folded)}
-    out_text: list[str] = []
-    out_starts: list[int] = []
-    out_ends: list[int] = []
-    pos = 0
+    removed: set[int] = set()
+    run_ends: dict[int, int] = {}  # a kept run's first space -> the original end of its last
     for run in _SPACE_RUN_RE.finditer(folded):
         run_start, run_end = run.span()
-        out_text.append(folded[pos:run_start])
-        out_starts.extend(starts[pos:run_start])
-        out_ends.extend(ends[pos:run_start])
         if run_start in kept:
-            out_text.append(SPACE)
-            out_starts.append(starts[run_start])
-            out_ends.append(ends[run_end - 1])
-        pos = run_end
-    out_text.append(folded[pos:])
-    out_starts.extend(starts[pos:])
-    out_ends.extend(ends[pos:])
-    return "".join(out_text), out_starts, out_ends
+            removed.update(range(run_start + 1, run_end))
+            if run_end - run_start > 1:
+                run_ends[run_start] = ends[run_end - 1]
+        else:
+            removed.update(range(run_start, run_end))
+    keep = [j for j in range(len(folded)) if j not in removed]
+    out_ends = [ends[j] for j in keep] if not run_ends else [run_ends.get(j, ends[j]) for j in keep]
+    return "".join([folded[j] for j in keep]), [starts[j] for j in keep], out_ends
