@@ -9,8 +9,9 @@ Every kind module offers:
 - ``compile(rule)``: whatever the kind needs prepared once (a regex, a detector list);
 - ``find(rule, compiled, ctx) -> list[Match]``: the rule's candidate matches;
 - optionally ``NEEDS_ALL_ROLES``: roles that must all have hits before the rule runs;
-- optionally ``gate(nt) -> bool``: a cheap test, run once per message for all
-  rules of the kind, without which a rule with no phrases would run on every message.
+- optionally ``make_gate(params) -> gate``: ``gate(nt) -> bool`` is a cheap test, run
+  once per message for all rules sharing it (return the same function object), without
+  which a rule with no phrases would run on every message.
 
 The checker applies channel scope, word boundaries and ``except`` spans uniformly.
 """

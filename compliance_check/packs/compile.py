@@ -33,6 +33,7 @@ class CompiledRule:
     pack: Pack
     kind: ModuleType
     prepared: Any
+    gate: "Gate | None" = None  # a cheap per-message test; the rule runs only when it opens
 
 
 @dataclass
@@ -70,8 +71,8 @@ class MatchGroup:
         if cached is None:
             applies = [c.rule.applies_to(channel) for c in self.rules]
             in_scope = [i for i in self.unconditional if applies[i]]
-            gated = [(self.rules[i].kind.gate, i) for i in in_scope if hasattr(self.rules[i].kind, "gate")]
-            ungated = [i for i in in_scope if not hasattr(self.rules[i].kind, "gate")]
+            gated = [(self.rules[i].gate, i) for i in in_scope if self.rules[i].gate is not None]
+            ungated = [i for i in in_scope if self.rules[i].gate is None]
             cached = (applies, ungated, gated)
             self._by_channel[channel] = cached
         return cached
@@ -101,7 +102,8 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
         for rule in pack.rules:
             index = len(rules)
             kind = kinds[rule.kind]
-            rules.append(CompiledRule(rule, pack, kind, kind.compile(rule.params)))
+            make_gate = getattr(kind, "make_gate", None)
+            rules.append(CompiledRule(rule, pack, kind, kind.compile(rule.params), make_gate(rule.params) if make_gate else None))
             own = kind.phrases(rule.params)
             if rule.kind in ("pii", "required") or (rule.kind == "pattern" and not own):
                 unconditional.append(index)
@@ -164,6 +166,7 @@ class CompiledPacks:
                 unconditional={i: u for i, (_, u, _) in enumerate(scopes) if u},
                 gated={i: g for i, (_, _, g) in enumerate(scopes) if g},
                 always=[i for i, (_, u, g) in enumerate(scopes) if u or g],
+                gates=_gates_by_function(scopes),
             )
         return plan
 
@@ -202,6 +205,8 @@ class CompiledPacks:
                 if needs:
                     for rule_index in [r for r in by_rule if r in needs and not needs[r] <= by_rule[r].keys()]:
                         del by_rule[rule_index]
+        if not hits and not disguised and not plan.unconditional:
+            return self._gated_only(base, plan)  # the common case: nothing but gates to try
         visit = plan.always
         if hits or disguised:
             visit = sorted(set(visit).union(hits, disguised))
@@ -241,6 +246,15 @@ class CompiledPacks:
         return out
 
 
+    def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan") -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
+        opened: dict[int, list[int]] = {}
+        for gate, members in plan.gates:
+            if gate(base):
+                for group_index, rule_index in members:
+                    opened.setdefault(group_index, []).append(rule_index)
+        return [(self.groups[g], base, {}, sorted(rules)) for g, rules in sorted(opened.items())]
+
+
 @dataclass
 class _ChannelPlan:
     applies: list[list[bool]]  # per group, per rule
@@ -249,6 +263,15 @@ class _ChannelPlan:
     unconditional: dict[int, list[int]]  # group -> rules that always run
     gated: dict[int, list[tuple["Gate", int]]]  # group -> (gate, rule) that run when the gate opens
     always: list[int]  # groups to visit even without a phrase hit
+    gates: list[tuple["Gate", list[tuple[int, int]]]]  # each distinct gate -> (group, rule) it opens
+
+
+def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate, int]]]]) -> list[tuple[Gate, list[tuple[int, int]]]]:
+    by_gate: dict[Gate, list[tuple[int, int]]] = {}
+    for group_index, (_, _, gated) in enumerate(scopes):
+        for gate, rule_index in gated:
+            by_gate.setdefault(gate, []).append((group_index, rule_index))
+    return list(by_gate.items())
 
 
 def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
