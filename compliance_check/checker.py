@@ -56,6 +56,8 @@ class Checker:
         findings: list[Finding] = []
         for group, nt, hits, candidates in self.compiled.scan(normalise(text), channel):
             findings.extend(self._check_group(group, nt, hits, candidates, disabled))
+        if not findings:
+            return MessageResult("pass", findings, self.pack_summaries)
         if len(findings) > 1:
             findings.sort(key=Finding.sort_key)
         return MessageResult(verdict(findings), findings, self.pack_summaries)

@@ -108,7 +108,9 @@ def _collapse_spaces(folded: str) -> str:
 def normalise(original: str) -> NormalisedText:
     """Normalise ``original`` for matching; the offset map is built lazily."""
     folded = fold_text(_with_placeholders_marked(original))
-    return NormalisedText(original, _collapse_spaces(folded))
+    if SPACE in folded:
+        folded = _collapse_spaces(folded)
+    return NormalisedText(original, folded)
 
 
 def normalise_phrase(phrase: str) -> str:
