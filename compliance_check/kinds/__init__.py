@@ -3,11 +3,14 @@
 Every kind module offers:
 
 - ``KIND``: its name in pack YAML;
+- ``find(params, prepared, ctx) -> list[Match]``: the rule's candidate matches;
+
+and where it needs them (``kind_function`` supplies the defaults):
+
 - ``check_params(params) -> list[(path, message)]``: problems beyond the schema;
-- ``phrases(rule) -> list[(role, phrase)]``: literal phrases the pack's one
+- ``phrases(params) -> list[(role, phrase)]``: literal phrases the pack's one
   Aho-Corasick automaton should find for it (role ``term``, ``a``, ``b``, ...);
-- ``compile(rule)``: whatever the kind needs prepared once (a regex, a detector list);
-- ``find(rule, compiled, ctx) -> list[Match]``: the rule's candidate matches;
+- ``compile(params)``: whatever the kind needs prepared once (a regex, a detector list);
 - optionally ``NEEDS_ALL_ROLES``: roles that must all have hits before the rule runs;
 - optionally ``make_gate(params) -> gate``: ``gate(nt) -> bool`` is a cheap test, run
   once per message for all rules sharing it (return the same function object), without
@@ -43,6 +46,18 @@ class MatchContext:
     def __init__(self, nt: NormalisedText, hits: dict[str, list[tuple[int, int]]] | None = None):
         self.nt = nt
         self.hits = hits if hits is not None else {}
+
+
+_DEFAULTS = {
+    "check_params": lambda params: [],
+    "phrases": lambda params: [],
+    "compile": lambda params: None,
+}
+
+
+def kind_function(kind: ModuleType, name: str):  # noqa: ANN201 - one of the interface's functions
+    """The kind's ``name`` function, or the interface default when it has none."""
+    return getattr(kind, name, None) or _DEFAULTS[name]
 
 
 def registry() -> dict[str, ModuleType]:

@@ -26,9 +26,6 @@ KIND = "near"
 NEEDS_ALL_ROLES = ("a", "b")
 
 
-def check_params(params: dict[str, Any]) -> list[tuple[tuple, str]]:
-    return []
-
 
 def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
     near = params["near"]

@@ -90,12 +90,6 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def check_params(params: dict[str, Any]) -> list[tuple[tuple, str]]:
-    return []
-
-
-def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
-    return []
 
 
 # Fewest digits each detector needs in a row; the normalised text has already

@@ -22,16 +22,10 @@ from . import Match, MatchContext
 KIND = "required"
 
 
-def check_params(params: dict[str, Any]) -> list[tuple[tuple, str]]:
-    return []
-
 
 def phrases(params: dict[str, Any]) -> list[tuple[str, str]]:
     return [("term", t) for t in params["terms"]]
 
-
-def compile(params: dict[str, Any]) -> None:
-    return None
 
 
 def find(params: dict[str, Any], compiled: None, ctx: MatchContext) -> list[Match]:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 import ahocorasick_rs
 
-from ..kinds import registry as kind_registry
+from ..kinds import kind_function, registry as kind_registry
 from ..kinds.pattern import ANCHOR_ROLE
 from ..text.normalise import NormalisedText, normalise
 from ..text.variants import VariantTable, compile_variants
@@ -103,8 +103,8 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
             index = len(rules)
             kind = kinds[rule.kind]
             make_gate = getattr(kind, "make_gate", None)
-            rules.append(CompiledRule(rule, pack, kind, kind.compile(rule.params), make_gate(rule.params) if make_gate else None))
-            own = kind.phrases(rule.params)
+            rules.append(CompiledRule(rule, pack, kind, kind_function(kind, "compile")(rule.params), make_gate(rule.params) if make_gate else None))
+            own = kind_function(kind, "phrases")(rule.params)
             if rule.kind in ("pii", "required") or (rule.kind == "pattern" and not own):
                 unconditional.append(index)
             if getattr(kind, "NEEDS_ALL_ROLES", None):

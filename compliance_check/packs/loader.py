@@ -19,7 +19,7 @@ from typing import Any, Iterable
 import jsonschema
 
 from ..errors import InputError, Problem, json_path
-from ..kinds import registry as kind_registry
+from ..kinds import kind_function, registry as kind_registry
 from ..text.normalise import normalise_phrase
 from .model import Example, Pack, Rule, Source
 from .yamlpos import Positions, load_yaml, position_of
@@ -111,7 +111,7 @@ def _local_problems(pack: PackFile) -> list[Problem]:
             problems.append(pack.problem(("rules", i, "id"), f"duplicate rule id {rid!r} (first defined on line {line})"))
         else:
             seen[rid] = i
-        for sub, message in kinds[rule["kind"]].check_params(rule):
+        for sub, message in kind_function(kinds[rule["kind"]], "check_params")(rule):
             problems.append(pack.problem(("rules", i, *sub), message))
         for field in ("terms", "except"):
             for j, phrase in enumerate(rule.get(field, [])):
