@@ -134,7 +134,7 @@ def cmd_messages(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             if args.format == "jsonl":
                 print(jsonl_format.format_record(item.id, result), file=out, flush=True)
             elif args.format == "text":
-                print(text_format.format_result(result, item.text, source=f"{name}:{item.line} id={item.id}"), file=out)
+                print(text_format.format_result(result, item.text, source=str(item.id)), file=out)
             else:
                 collected.append(jsonl_format.message_record(item.id, result))
     if args.format == "json":

@@ -37,17 +37,17 @@ def format_finding(source: str, text: str, f: Finding) -> list[str]:
     return out
 
 
-def _summary(result: MessageResult) -> str:
+def _summary(result: MessageResult, source: str) -> str:
     counts = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
     packs = ", ".join(f"{p['id']} {p['version']}" for p in result.packs)
-    return f"verdict: {result.verdict} ({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info; packs: {packs})"
+    return f"{source}: verdict: {result.verdict} ({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info; packs: {packs})"
 
 
 def format_result(result: MessageResult, text: str, source: str = "<message>") -> str:
     lines: list[str] = []
     for f in result.findings:
         lines += format_finding(source, text, f)
-    lines.append(_summary(result))
+    lines.append(_summary(result, source))
     return "\n".join(lines)
 
 
