@@ -11,6 +11,9 @@ runs on every message: anchors may cost speed, never findings.
 """
 from __future__ import annotations
 
+import re
+import warnings
+
 try:  # Python >= 3.11
     from re import _constants as _c
     from re import _parser as _p
@@ -18,8 +21,16 @@ except ImportError:  # pragma: no cover
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-# Syntax the `regex` module reads differently from `re`, or that `re` cannot parse.
-_REGEX_ONLY = ("(?V1", "\\p{", "\\P{", "\\L<", "(?r", "(?f", "(?e", "{e<", "(?|", "\\X", "(?(DEFINE)")
+# Syntax the `regex` module reads differently from `re`, or that `re` cannot parse:
+# version 1, properties, named lists, reverse/full-case/fuzzy flags, branch reset,
+# graphemes, DEFINE, POSIX classes, word-start/end anchors.
+_REGEX_ONLY = (
+    "(?V1", "\\p", "\\P", "\\L<", "(?r", "(?f", "(?e", "(?b", "(?p", "(?|", "\\X",
+    "(?(DEFINE)", "[[:", "[:", "\\m", "\\M", "\\G", "(?w",
+)
+# A brace that is not a counted repeat ({2}, {2,}, {2,5}, {,5}) is fuzzy matching in
+# `regex` ({e<=1}, {i<=1}) but a literal brace in `re`.
+_NOT_A_COUNT = re.compile(r"(?<!\\)\{(?!\d*,?\d*\})")
 _MAX_CLASS = 16  # a character class with more literals than this is no useful anchor
 
 Anchors = frozenset[str]
@@ -81,7 +92,12 @@ def _node(op, arg, fold: bool) -> Anchors | None:
         ch = chr(arg)
         return frozenset({ch.casefold() if fold else ch})
     if op is _c.SUBPATTERN:
-        return _sequence(list(arg[-1]), fold)
+        _group, add_flags, del_flags, body = arg
+        if add_flags & _c.SRE_FLAG_IGNORECASE:
+            fold = True  # (?i:...) folds only its own body
+        elif del_flags & _c.SRE_FLAG_IGNORECASE:
+            fold = False
+        return _sequence(list(body), fold)
     if op is getattr(_c, "ATOMIC_GROUP", None):
         return _sequence(list(arg), fold)
     if op is _c.BRANCH:
@@ -112,10 +128,12 @@ def _node(op, arg, fold: bool) -> Anchors | None:
 
 def anchors(pattern: str) -> list[str] | None:
     """Strings one of which occurs in every match of ``pattern``, or ``None`` if unknown."""
-    if any(token in pattern for token in _REGEX_ONLY):
+    if any(token in pattern for token in _REGEX_ONLY) or _NOT_A_COUNT.search(pattern):
         return None
     try:
-        parsed = _p.parse(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # e.g. "possible nested set": `regex` reads it otherwise
+            parsed = _p.parse(pattern)
     except Exception:  # syntax `re` does not know: run the pattern on every message
         return None
     fold = bool(parsed.state.flags & _c.SRE_FLAG_IGNORECASE)

@@ -8,8 +8,9 @@ Detectors (list them in ``detectors``):
 - ``email``: e-mail addresses.
 
 Detectors read the original text with full-width forms narrowed one for one (so
-full-width digits count and offsets stay put), so masked forms such as
-``6222********1234`` or ``138****5678`` never match.
+full-width digits count and offsets stay put) and placeholders blanked (they are
+opaque to every kind), so masked forms such as ``6222********1234`` or
+``138****5678`` never match.
 
 Failing example (detectors ``[bank_card]``)::
 
@@ -28,7 +29,9 @@ import re
 
 import regex
 
+from ..text.chartable import PLACEHOLDER
 from ..text.normalise import NormalisedText
+from ..text.placeholders import find_placeholders
 from . import Match, MatchContext
 
 KIND = "pii"
@@ -125,9 +128,22 @@ def make_gate(params: dict[str, Any]) -> Callable[[NormalisedText], bool]:
     return _gate("email" in detectors, min(lengths) if lengths else None)
 
 
+def _masked(original: str) -> str:
+    """The original with each placeholder blanked (same length): placeholders are
+    opaque to every rule kind, so a default value inside one is template code."""
+    parts, pos = [], 0
+    for start, end in find_placeholders(original):
+        parts.append(original[pos:start])
+        parts.append(PLACEHOLDER * (end - start))
+        pos = end
+    parts.append(original[pos:])
+    return "".join(parts)
+
+
 def find(params: dict[str, Any], detectors: list[tuple[regex.Pattern, Callable[[str], bool]]], ctx: MatchContext) -> list[Match]:
     original = ctx.nt.original
-    text = original.translate(_NARROW) if _WIDE.search(original) else original
+    text = _masked(original) if PLACEHOLDER in ctx.nt.text else original
+    text = text.translate(_NARROW) if _WIDE.search(text) else text
     return [
         Match(m.start(), m.end(), in_original=True)
         for pattern, valid in detectors

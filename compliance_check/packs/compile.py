@@ -179,7 +179,7 @@ class CompiledPacks:
         matches = self.automaton.find_matches_as_indexes(base.text, overlapping=True) if self.automaton is not None else ()
         hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
         disguised: set[int] = set()
-        exceptions: list[tuple[tuple[tuple[int, int], ...], int, int]] = []
+        exceptions: _Exceptions = []
         if matches:
             owners = plan.owners
             for index, start, end in matches:
@@ -206,7 +206,7 @@ class CompiledPacks:
                     for rule_index in [r for r in by_rule if r in needs and not needs[r] <= by_rule[r].keys()]:
                         del by_rule[rule_index]
         if not hits and not disguised and not plan.unconditional:
-            return self._gated_only(base, plan)  # the common case: nothing but gates to try
+            return self._gated_only(base, plan, exceptions)  # the common case: nothing but gates to try
         visit = plan.always
         if hits or disguised:
             visit = sorted(set(visit).union(hits, disguised))
@@ -238,21 +238,35 @@ class CompiledPacks:
             if not candidates:
                 continue
             if exceptions and nt is base:
-                for excepting, start, end in exceptions:
-                    for g, rule_index in excepting:
-                        if g == group_index and rule_index in candidates:
-                            group_hits.setdefault(rule_index, {}).setdefault(EXCEPT_ROLE, []).append((start, end))
+                _attach_exceptions(group_hits, group_index, candidates, exceptions)
             out.append((group, nt, group_hits, sorted(candidates)))
         return out
 
 
-    def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan") -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
+    def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", exceptions: "_Exceptions") -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
         opened: dict[int, list[int]] = {}
         for gate, members in plan.gates:
             if gate(base):
                 for group_index, rule_index in members:
                     opened.setdefault(group_index, []).append(rule_index)
-        return [(self.groups[g], base, {}, sorted(rules)) for g, rules in sorted(opened.items())]
+        out = []
+        for group_index, rules in sorted(opened.items()):
+            group_hits: Hits = {}
+            if exceptions:
+                _attach_exceptions(group_hits, group_index, set(rules), exceptions)
+            out.append((self.groups[group_index], base, group_hits, sorted(rules)))
+        return out
+
+
+_Exceptions = list[tuple[tuple[tuple[int, int], ...], int, int]]  # (owners, start, end) of exception phrases
+
+
+def _attach_exceptions(group_hits: Hits, group_index: int, candidates: set[int], exceptions: _Exceptions) -> None:
+    """Give the rules that will run their exception hits; other rules never need them."""
+    for excepting, start, end in exceptions:
+        for g, rule_index in excepting:
+            if g == group_index and rule_index in candidates:
+                group_hits.setdefault(rule_index, {}).setdefault(EXCEPT_ROLE, []).append((start, end))
 
 
 @dataclass
