@@ -2,8 +2,8 @@
 
 The common case is a message with nothing to report; it costs one placeholder
 check, one ``str.translate`` and one Aho-Corasick scan over every loaded pack's
-phrases, variant forms and pattern anchors (see ``packs/compile.py``). Offsets back to the original text are computed only
-for messages that have a candidate match.
+phrases, variant forms and pattern anchors (see ``packs/compile.py``). Offsets
+back to the original text are computed only for messages with a candidate match.
 """
 from __future__ import annotations
 
