@@ -52,7 +52,11 @@ def compile(params: dict[str, Any]) -> tuple[regex.Pattern, float]:
 
 def find(params: dict[str, Any], compiled: tuple[regex.Pattern, float], ctx: MatchContext) -> list[Match]:
     pattern, timeout = compiled
-    try:
-        return [Match(m.start(), m.end()) for m in pattern.finditer(ctx.nt.text, timeout=timeout) if m.end() > m.start()]
-    except TimeoutError:
-        return [Match(0, 0, in_original=True, error=f"pattern timed out after {timeout * 1000:.0f} ms")]
+    # The timeout is wall-clock time, so a busy machine can exhaust it for an innocent
+    # pattern: one retry tells a stall from a catastrophic pattern, which fails twice.
+    for _attempt in range(2):
+        try:
+            return [Match(m.start(), m.end()) for m in pattern.finditer(ctx.nt.text, timeout=timeout) if m.end() > m.start()]
+        except TimeoutError:
+            continue
+    return [Match(0, 0, in_original=True, error=f"pattern timed out twice after {timeout * 1000:.0f} ms")]

@@ -53,9 +53,9 @@ class PackFile:
     def id(self) -> str:
         return self.data["id"]
 
-    def problem(self, path: Iterable[str | int], message: str) -> Problem:
+    def problem(self, path: Iterable[str | int], message: str, at_key: bool = False) -> Problem:
         path = tuple(path)
-        line, col = position_of(self.positions, path)
+        line, col = position_of(self.positions, path, key=at_key)
         return Problem(self.file, line, col, json_path(path), message)
 
 
@@ -70,7 +70,7 @@ def _schema_problems(pack: PackFile, error: jsonschema.ValidationError) -> list[
             if key not in known:
                 close = difflib.get_close_matches(str(key), known, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.append(pack.problem((*path, key), f"unknown field {key!r}{hint}"))
+                problems.append(pack.problem((*path, key), f"unknown field {key!r}{hint}", at_key=True))
         if problems:
             return problems
     return [pack.problem(path, error.message)]

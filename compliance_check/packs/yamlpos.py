@@ -14,6 +14,9 @@ from ..errors import InputError, Problem, json_path
 
 Path = tuple[str | int, ...]
 Positions = dict[Path, tuple[int, int]]
+# Positions of mapping keys are kept under this first element, so that a problem
+# with a field itself (an unknown field) can point at its name.
+KEY = ("<key>",)
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:
@@ -52,6 +55,7 @@ def load_yaml(text: str, filename: str) -> tuple[Any, Positions]:
                     line, col = _position(key_node)
                     problems.append(Problem(filename, line, col, json_path(path + (key,)), f"duplicate key {key!r}"))
                     continue
+                positions[KEY + path + (key,)] = _position(key_node)
                 out[key] = build(value_node, path + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
@@ -69,9 +73,12 @@ def load_yaml(text: str, filename: str) -> tuple[Any, Positions]:
     return data, positions
 
 
-def position_of(positions: Positions, path: Path) -> tuple[int, int]:
-    """The position of ``path``, or of its nearest ancestor that was written down."""
+def position_of(positions: Positions, path: Path, key: bool = False) -> tuple[int, int]:
+    """The position of ``path`` (of its key, with ``key``), or of its nearest ancestor
+    that was written down."""
     path = tuple(path)
+    if key and KEY + path in positions:
+        return positions[KEY + path]
     while path and path not in positions:
         path = path[:-1]
     return positions.get(path, (1, 1))
