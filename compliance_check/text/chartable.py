@@ -89,17 +89,18 @@ LIST_LIMIT_CHAR = chr(LIST_LIMIT)
 
 
 @functools.cache
-def fold_list() -> list[int | str]:
-    """``fold_table`` below ``LIST_LIMIT`` as a list: entry = folded string, or the code
-    point itself where folding changes nothing."""
+def fold_list() -> list[int | str | None]:
+    """``fold_table`` below ``LIST_LIMIT`` as a list: entry = folded string, ``None``
+    where the character is removed, or the code point itself where folding changes
+    nothing. (``None`` rather than "" keeps CPython's fast path for ASCII text.)"""
     table = fold_table()
-    return [table.get(cp, cp) for cp in range(LIST_LIMIT)]
+    return [(table[cp] or None) if cp in table else cp for cp in range(LIST_LIMIT)]
 
 
 @functools.cache
 def fold_rest() -> dict[int, str]:
     """``fold_table`` at and above ``LIST_LIMIT``."""
-    return {cp: folded for cp, folded in fold_table().items() if cp >= LIST_LIMIT}
+    return {cp: (folded or None) for cp, folded in fold_table().items() if cp >= LIST_LIMIT}
 
 
 def fold_text(text: str) -> str:

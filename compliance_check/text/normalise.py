@@ -98,9 +98,10 @@ def _with_placeholders_marked(text: str) -> str:
 def _collapse_spaces(folded: str) -> str:
     if SPACE not in folded:
         return folded
-    if folded.isascii():
+    if folded.isascii() or (PLACEHOLDER in folded and folded.replace(PLACEHOLDER, "").isascii()):
         # After folding, every ASCII character but the space is a Latin letter or
-        # digit, so "between two word characters" is every inner run: split/join.
+        # digit, and a placeholder counts as a word too, so "between two word
+        # characters" is every inner run: split/join.
         return folded.strip() if "  " not in folded else " ".join(folded.split())
     return _KEPT_SPACE_RE.sub(KEPT_MARK, folded).replace(SPACE, "").replace(KEPT_MARK, " ")
 
