@@ -32,6 +32,7 @@ _REGEX_ONLY = (
 # `regex` ({e<=1}, {i<=1}) but a literal brace in `re`.
 _NOT_A_COUNT = re.compile(r"(?<!\\)\{(?!\d*,?\d*\})")
 _MAX_CLASS = 16  # a character class with more literals than this is no useful anchor
+_MAX_EXACT = 64  # the most strings a part may stand for and still be multiplied out
 
 Anchors = frozenset[str]
 
@@ -63,28 +64,95 @@ def _score(anchors: Anchors) -> float:
 
 
 def _sequence(items: list, fold: bool) -> Anchors | None:
+    """Anchors of a sequence: consecutive parts that match a small finite set of
+    strings are multiplied out (``(?:tell|remind) `` gives ``tell `` and ``remind ``,
+    which "reminder" does not contain); each other part offers its own anchors; the
+    best candidate wins."""
     best: Anchors | None = None
-    run: list[str] = []
+    run: frozenset[str] | None = None
 
     def consider(candidate: Anchors | None) -> None:
         nonlocal best
-        if candidate and all(candidate) and (best is None or _score(candidate) > _score(best)):
-            best = candidate
-
-    def flush() -> None:
-        if run:
-            consider(frozenset({"".join(run)}))
-            run.clear()
+        if candidate and all(candidate):
+            candidate = _minimal(candidate)
+            if best is None or _score(candidate) > _score(best):
+                best = candidate
 
     for op, arg in items:
-        if op is _c.LITERAL:
-            ch = chr(arg)
-            run.append(ch.casefold() if fold else ch)
+        exact = _exact(op, arg, fold)
+        if exact is not None:
+            if run is not None and len(run) * len(exact) <= _MAX_EXACT:
+                run = frozenset(a + b for a in run for b in exact)
+            else:
+                consider(run)
+                run = exact
             continue
-        flush()
+        consider(run)
+        run = None
         consider(_node(op, arg, fold))
-    flush()
+    consider(run)
     return best
+
+
+def _minimal(candidate: Anchors) -> Anchors:
+    """Drop anchors that contain another one: wherever they occur, so does it."""
+    ordered = sorted(candidate, key=len)
+    kept: list[str] = []
+    for a in ordered:
+        if not any(k in a for k in kept):
+            kept.append(a)
+    return frozenset(kept)
+
+
+def _exact(op, arg, fold: bool) -> frozenset[str] | None:
+    """Every string the part can match, when that is a small finite set; zero-width
+    assertions match the empty string. ``None`` when unknown or too many."""
+    if op is _c.LITERAL:
+        ch = chr(arg)
+        return frozenset({ch.casefold() if fold else ch})
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return frozenset({""})
+    if op is _c.IN:
+        return _node(op, arg, fold)
+    if op is _c.SUBPATTERN:
+        _group, add_flags, del_flags, body = arg
+        fold = True if add_flags & _c.SRE_FLAG_IGNORECASE else False if del_flags & _c.SRE_FLAG_IGNORECASE else fold
+        return _exact_sequence(list(body), fold)
+    if op is _c.BRANCH:
+        union: set[str] = set()
+        for branch in arg[1]:
+            sub = _exact_sequence(list(branch), fold)
+            if sub is None:
+                return None
+            union |= sub
+        return frozenset(union) if len(union) <= _MAX_EXACT else None
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        low, high, body = arg
+        inner = _exact_sequence(list(body), fold)
+        if inner is None or high > 3:
+            return None
+        out = frozenset({""})
+        options = set(out) if low == 0 else set()
+        for count in range(1, high + 1):
+            out = frozenset(a + b for a in out for b in inner)
+            if len(out) > _MAX_EXACT:
+                return None
+            if count >= low:
+                options |= out
+        return frozenset(options) if len(options) <= _MAX_EXACT else None
+    return None
+
+
+def _exact_sequence(items: list, fold: bool) -> frozenset[str] | None:
+    out = frozenset({""})
+    for op, arg in items:
+        part = _exact(op, arg, fold)
+        if part is None:
+            return None
+        out = frozenset(a + b for a in out for b in part)
+        if len(out) > _MAX_EXACT:
+            return None
+    return out
 
 
 def _node(op, arg, fold: bool) -> Anchors | None:
