@@ -27,8 +27,16 @@ class RejectedLine:
     error: str
 
 
-def read_messages(lines: Iterable[str], default_channel: str | None = None) -> Iterator[MessageIn | RejectedLine]:
+def read_messages(lines: Iterable[str | bytes], default_channel: str | None = None) -> Iterator[MessageIn | RejectedLine]:
+    """Messages from JSON Lines; bytes lines are decoded here so that one line that is
+    not UTF-8 is rejected on its own instead of stopping the whole file."""
     for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield RejectedLine(number, f"not valid UTF-8 at byte {exc.start + 1}")
+                continue
         if not raw.strip():
             continue
         try:

@@ -110,10 +110,10 @@ def _progress(iterable: Any, enabled: bool) -> Any:
 def cmd_messages(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     checker = _select_packs(args)
     if args.file == "-":
-        stream, name = stdin, "<stdin>"
+        stream, name = getattr(stdin, "buffer", stdin), "<stdin>"
     else:
         try:
-            stream, name = open(args.file, encoding="utf-8"), args.file
+            stream, name = open(args.file, "rb"), args.file
         except OSError as exc:
             raise InputError([Problem(args.file, 1, 1, "$", f"cannot read: {exc.strerror}")]) from None
     failed = worst_hit = False

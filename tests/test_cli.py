@@ -237,3 +237,19 @@ def test_messages_channel_option_is_the_default_per_line(run_cli, tmp_path):
     out = [json.loads(line) for line in result.out.splitlines()]
     assert [o["verdict"] for o in out] == ["warn", "pass"]
     assert result.code == 0
+
+
+def test_messages_rejects_a_line_that_is_not_utf8_and_checks_the_rest(run_cli, tmp_path):
+    log = tmp_path / "mixed.jsonl"
+    log.write_bytes(
+        b'{"id": 1, "text": "You deadbeat"}\n'
+        b'{"id": 2, "text": "\xff\xfe broken"}\n'
+        b'{"id": 3, "text": "Thank you"}\n'
+    )
+    result = run_cli("messages", str(log), "--pack", "us-federal")
+    lines = [json.loads(line) for line in result.out.splitlines()]
+    assert [line.get("id", line.get("line")) for line in lines] == [1, 2, 3]
+    assert lines[1] == {"line": 2, "error": "not valid UTF-8 at byte 20"}  # the \xff
+    assert lines[0]["verdict"] == "block" and lines[2]["verdict"] == "pass"
+    assert f"{log}:2:1: not valid UTF-8" in result.err
+    assert result.code == 2
