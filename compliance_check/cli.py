@@ -84,7 +84,16 @@ def _select_packs(args: argparse.Namespace) -> Checker:
 def _read_text(arg: str, stdin: TextIO) -> tuple[str, str]:
     if arg != "-":
         return arg, "<message>"
-    text = stdin.read()
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:
+        text = stdin.read()
+    else:
+        data = buffer.read()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError([Problem("<stdin>", line, 1, "$", f"not valid UTF-8 at byte {exc.start + 1}")]) from None
     return (text[:-1] if text.endswith("\n") else text), "<stdin>"
 
 

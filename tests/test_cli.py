@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -253,3 +255,12 @@ def test_messages_rejects_a_line_that_is_not_utf8_and_checks_the_rest(run_cli, t
     assert lines[0]["verdict"] == "block" and lines[2]["verdict"] == "pass"
     assert f"{log}:2:1: not valid UTF-8" in result.err
     assert result.code == 2
+
+
+def test_message_from_stdin_that_is_not_utf8_is_an_input_error():
+    proc = subprocess.run(
+        [sys.executable, "-m", "compliance_check", "message", "-", "--pack", "us-federal"],
+        input=b"pay now \xff", capture_output=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == "<stdin>:1:1: $: not valid UTF-8 at byte 9\n"
