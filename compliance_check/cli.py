@@ -8,12 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, NoReturn, Sequence, TextIO
+from typing import Any, Iterator, NoReturn, Sequence, TextIO
 
 from . import __version__
 from .batch import CHANNELS, MessageIn, read_messages
 from .checker import Checker
 from .errors import InputError, Problem
+from .evaluate import LabelledMessage, RejectedRecord, evaluate, read_corpus
 from .findings import at_or_above
 from .formats import json as json_format
 from .formats import jsonl as jsonl_format
@@ -58,6 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="JSONL file, or - for standard input")
     _add_pack_options(p)
     p.add_argument("--format", choices=("jsonl", "json", "text"), default="jsonl")
+
+    p = sub.add_parser("eval", help="precision, recall and F1 of the block verdict on labelled corpora")
+    p.add_argument("corpus", nargs="+", help="JSONL files of {id, text, violation, category?, channel?, jurisdiction?, evasion?}")
+    p.add_argument("--pack", action="append", default=[], metavar="P",
+                   help="bundled pack id, pack file or folder (default: the bundled packs of each record's jurisdiction)")
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="J", help="every bundled pack of this jurisdiction")
+    p.add_argument("--include-disclosures", action="store_true",
+                   help="let missing_disclosure findings count towards the verdict (default: wording only)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
     packs = sub.add_parser("packs", help="list, show, validate and test rule packs")
     psub = packs.add_subparsers(dest="packs_command", metavar="ACTION", parser_class=_Parser)
@@ -153,6 +163,38 @@ def cmd_messages(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_FINDINGS if worst_hit else EXIT_CLEAN
 
 
+def cmd_eval(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    shared = Checker(load_packs(args.pack, args.jurisdiction)) if args.pack or args.jurisdiction else None
+    by_jurisdiction: dict[str, Checker] = {}
+
+    def checker_for(message: LabelledMessage) -> Checker:
+        if shared is not None:
+            return shared
+        if not message.jurisdiction:
+            raise UsageError(f"message {message.id!r} has no jurisdiction: choose packs with --pack or --jurisdiction")
+        if message.jurisdiction not in by_jurisdiction:
+            by_jurisdiction[message.jurisdiction] = Checker(load_packs([], [message.jurisdiction]))
+        return by_jurisdiction[message.jurisdiction]
+
+    def records() -> Iterator[LabelledMessage | RejectedRecord]:
+        for path in args.corpus:
+            try:
+                stream = open(path, "rb")
+            except OSError as exc:
+                raise InputError([Problem(path, 1, 1, "$", f"cannot read: {exc.strerror}")]) from None
+            with stream:
+                yield from read_corpus(stream, path)
+
+    report = evaluate(records(), checker_for, args.include_disclosures)
+    for rejected in report.rejected:
+        print(str(rejected), file=sys.stderr)
+    if args.format == "json":
+        print(json_format.dumps(report.to_dict()), file=out)
+    else:
+        print(text_format.format_eval(report), file=out)
+    return EXIT_INPUT if report.rejected else EXIT_CLEAN
+
+
 def cmd_packs(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     action = args.packs_command
     if action == "list":
@@ -216,7 +258,7 @@ def _pack_dict(pack: Any) -> dict[str, Any]:
     }
 
 
-COMMANDS = {"message": cmd_message, "messages": cmd_messages, "packs": cmd_packs}
+COMMANDS = {"message": cmd_message, "messages": cmd_messages, "eval": cmd_eval, "packs": cmd_packs}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:

@@ -7,6 +7,7 @@ import unicodedata
 from typing import Iterable
 
 from ..checker import MessageResult
+from ..evaluate import EvalReport, Score
 from ..findings import Finding
 
 
@@ -55,3 +56,30 @@ def format_results(items: Iterable[tuple[str, str, MessageResult]]) -> Iterable[
     """One block per message: (id, text, result)."""
     for message_id, text, result in items:
         yield format_result(result, text, source=message_id)
+
+
+def _figure(value: float | None) -> str:
+    return f"{value:.3f}" if value is not None else "  -  "
+
+
+def format_eval(report: EvalReport) -> str:
+    packs = ", ".join(f"{p['id']} {p['version']}" for p in report.packs) or "-"
+    lines = [f"eval: {report.messages} messages checked, {len(report.rejected)} rejected; packs: {packs}", ""]
+    lines.append(f"{'':24} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}")
+
+    def row(name: str, score: Score) -> str:
+        return (f"{name:24} {_figure(score.precision):>9} {_figure(score.recall):>7} {_figure(score.f1):>6} "
+                f"{score.tp:>5} {score.fp:>5} {score.fn:>5}")
+
+    lines.append(row("overall", report.overall))
+    lines.append(row("disguised", report.disguised))
+    for category, score in sorted(report.by_category.items()):
+        lines.append(row("  " + category, score))
+    for title, outcomes in (("misses", report.misses), ("false alarms", report.false_alarms)):
+        lines.append("")
+        lines.append(f"{title} ({len(outcomes)}):")
+        for o in outcomes:
+            label = o.message.category or "compliant"
+            rules = f" [{', '.join(o.rules)}]" if o.rules else ""
+            lines.append(f"  {o.message.id} ({label}){rules}: {o.message.text}")
+    return "\n".join(lines)
