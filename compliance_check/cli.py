@@ -19,6 +19,7 @@ from .findings import at_or_above
 from .formats import json as json_format
 from .formats import jsonl as jsonl_format
 from .formats import text as text_format
+from .formats.markdown import packs_markdown
 from .packs.loader import PackLibrary, load_packs, read_pack_file
 from .packs.selftest import SelfTestReport, run_examples
 
@@ -79,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p = psub.add_parser("validate", help="validate pack files or folders")
     p.add_argument("paths", nargs="+")
+    p = psub.add_parser("doc", help="Markdown reference of packs: counts per category and every rule")
+    p.add_argument("packs", nargs="*", help="pack ids, files or folders (default: every bundled pack)")
     p = psub.add_parser("test", help="run every rule's violating and compliant examples")
     p.add_argument("packs", nargs="*", help="pack ids, files or folders (default: every bundled pack)")
     return parser
@@ -228,6 +231,10 @@ def cmd_packs(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
                 problems.extend(exc.problems)
         if problems:
             raise InputError(problems)
+        return EXIT_CLEAN
+    if action == "doc":
+        specs = args.packs or PackLibrary().bundled_ids()
+        out.write(packs_markdown(p for spec in specs for p in load_packs([spec], keep_ancestors=True)))
         return EXIT_CLEAN
     if action == "test":
         specs = args.packs or PackLibrary().bundled_ids()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import subprocess
 import sys
 
@@ -264,3 +265,17 @@ def test_message_from_stdin_that_is_not_utf8_is_an_input_error():
     )
     assert proc.returncode == 2
     assert proc.stderr.decode() == "<stdin>:1:1: $: not valid UTF-8 at byte 9\n"
+
+
+def test_docs_rules_md_is_generated_from_the_bundled_packs(run_cli):
+    """docs/rules.md must be regenerated (`compliance-check packs doc > docs/rules.md`) when a pack changes."""
+    result = run_cli("packs", "doc")
+    assert result.code == 0
+    committed = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert result.out == committed
+
+
+def test_packs_doc_counts_terms_and_patterns_per_category(run_cli):
+    out = run_cli("packs", "doc", "us-federal").out
+    assert "## us-federal " in out
+    assert "| missing_disclosure |" in out and "| **all** | 19 |" in out
