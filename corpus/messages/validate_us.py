@@ -1,0 +1,141 @@
+"""Check corpus/messages/us-dev.jsonl and us-test.jsonl and print their counts.
+
+Usage: python corpus/messages/validate_us.py   (exit 1 on any problem)
+"""
+import json
+import re
+import sys
+import unicodedata
+from difflib import SequenceMatcher
+from itertools import combinations
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FILES = ["us-dev.jsonl", "us-test.jsonl"]
+CHANNELS = {"sms", "email", "chat", "call_script", "letter"}
+CATEGORIES = {"threat_violence", "insult_profanity", "impersonation_authority",
+              "false_legal_threat", "third_party_pressure", "public_shaming",
+              "false_consequence", "induce_new_borrowing", "privacy_exposure",
+              "harassment_language"}
+FIELDS = {"id", "jurisdiction", "channel", "text", "violation", "category", "evasion"}
+ID_RE = re.compile(r"us-\d{4}")
+# digits possibly split by spaces, dashes, dots or zero-width characters
+CARD_RE = re.compile(r"\d(?:[ \-.\u200b\u200c\u200d\u2060]?\d){12,18}")
+
+
+def luhn_ok(digits):
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def card_numbers(text):
+    flat = unicodedata.normalize("NFKC", text)
+    return [re.sub(r"\D", "", m.group()) for m in CARD_RE.finditer(flat)]
+
+
+def norm(text):
+    t = unicodedata.normalize("NFKC", text).replace("\u200b", "").casefold()
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def main():
+    errors, seen, records = [], {}, {}
+    for name in FILES:
+        records[name] = []
+        for n, line in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
+            where = f"{name}:{n}"
+            try:
+                r = json.loads(line)
+            except json.JSONDecodeError as e:
+                errors.append(f"{where}: not JSON ({e})")
+                continue
+            keys = set(r)
+            extra = keys - FIELDS - {"firm_lawful"}
+            if FIELDS - keys or extra:
+                errors.append(f"{where}: fields missing {sorted(FIELDS - keys)} extra {sorted(extra)}")
+                continue
+            if not isinstance(r["id"], str) or not ID_RE.fullmatch(r["id"]):
+                errors.append(f"{where}: bad id {r['id']!r}")
+            elif r["id"] in seen:
+                errors.append(f"{where}: id {r['id']} also at {seen[r['id']]}")
+            else:
+                seen[r["id"]] = where
+            if r["jurisdiction"] != "US":
+                errors.append(f"{where}: jurisdiction {r['jurisdiction']!r}")
+            if r["channel"] not in CHANNELS:
+                errors.append(f"{where}: channel {r['channel']!r}")
+            if not isinstance(r["text"], str) or not r["text"].strip():
+                errors.append(f"{where}: empty text")
+            if not isinstance(r["violation"], bool) or not isinstance(r["evasion"], bool):
+                errors.append(f"{where}: violation/evasion must be booleans")
+            if r["violation"]:
+                if r["category"] not in CATEGORIES:
+                    errors.append(f"{where}: category {r['category']!r}")
+                if "firm_lawful" in r:
+                    errors.append(f"{where}: firm_lawful on a violation")
+            else:
+                if r["category"] is not None:
+                    errors.append(f"{where}: compliant message with category {r['category']!r}")
+                if r["evasion"]:
+                    errors.append(f"{where}: compliant message marked evasion")
+                if not isinstance(r.get("firm_lawful", False), bool):
+                    errors.append(f"{where}: firm_lawful must be boolean")
+            cards = card_numbers(r["text"])
+            if not r["violation"] and any(luhn_ok(c) for c in cards):
+                errors.append(f"{where}: compliant message holds a full card number")
+            if r["category"] == "privacy_exposure":
+                bad = [c for c in cards if not luhn_ok(c)]
+                if bad:
+                    errors.append(f"{where}: card-like numbers failing Luhn: {bad}")
+            records[name].append((where, r))
+
+    everything = [x for name in FILES for x in records[name]]
+    texts = [(w, norm(r["text"])) for w, r in everything]
+    for (w1, a), (w2, b) in combinations(texts, 2):
+        if SequenceMatcher(None, a, b, autojunk=False).quick_ratio() < 0.8:
+            continue
+        ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+        if ratio >= 0.8:
+            errors.append(f"near-duplicate ({ratio:.2f}): {w1} and {w2}")
+
+    def report(label, rs):
+        total = len(rs)
+        comp = [r for r in rs if not r["violation"]]
+        viol = [r for r in rs if r["violation"]]
+        fl = sum(r.get("firm_lawful", False) for r in comp)
+        ev = sum(r["evasion"] for r in viol)
+        with_cards = sum(1 for r in viol if r["category"] == "privacy_exposure"
+                         and any(luhn_ok(c) for c in card_numbers(r["text"])))
+        print(f"{label}: total {total}; compliant {len(comp)} ({len(comp)/total:.1%}); "
+              f"firm-but-lawful {fl} ({fl/max(len(comp),1):.1%} of compliant); "
+              f"violations {len(viol)}, disguised {ev} ({ev/max(len(viol),1):.1%}); "
+              f"privacy_exposure with a Luhn-valid card {with_cards}")
+        cats = {}
+        for r in viol:
+            cats[r["category"]] = cats.get(r["category"], 0) + 1
+        chans = {}
+        for r in rs:
+            chans[r["channel"]] = chans.get(r["channel"], 0) + 1
+        print("   categories:", ", ".join(f"{k} {v}" for k, v in sorted(cats.items())))
+        print("   channels:  ", ", ".join(f"{k} {v}" for k, v in sorted(chans.items())))
+        electronic = [r for r in comp if r["channel"] in ("sms", "email")]
+        disc = sum(1 for r in electronic if "debt collector" in r["text"].lower())
+        opt = sum(1 for r in electronic
+                  if re.search(r"(?i)opt[- ]?out|unsubscribe|\bSTOP\b", r["text"]))
+        print(f"   compliant sms/email {len(electronic)}: with debt-collector disclosure {disc}, "
+              f"with opt-out {opt}")
+
+    for name in FILES:
+        report(name, [r for _, r in records[name]])
+    report("both", [r for _, r in everything])
+    for e in errors:
+        print("ERROR", e)
+    print("OK" if not errors else f"{len(errors)} problem(s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
