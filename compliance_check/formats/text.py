@@ -65,10 +65,10 @@ def _figure(value: float | None) -> str:
 def format_eval(report: EvalReport) -> str:
     packs = ", ".join(f"{p['id']} {p['version']}" for p in report.packs) or "-"
     lines = [f"eval: {report.messages} messages checked, {len(report.rejected)} rejected; packs: {packs}", ""]
-    lines.append(f"{'':24} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}")
+    lines.append(f"{'':28} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}")
 
     def row(name: str, score: Score) -> str:
-        return (f"{name:24} {_figure(score.precision):>9} {_figure(score.recall):>7} {_figure(score.f1):>6} "
+        return (f"{name:28} {_figure(score.precision):>9} {_figure(score.recall):>7} {_figure(score.f1):>6} "
                 f"{score.tp:>5} {score.fp:>5} {score.fn:>5}")
 
     lines.append(row("overall", report.overall))
