@@ -275,7 +275,18 @@ def test_docs_rules_md_is_generated_from_the_bundled_packs(run_cli):
     assert result.out == committed
 
 
-def test_packs_doc_counts_terms_and_patterns_per_category(run_cli):
-    out = run_cli("packs", "doc", "us-federal").out
-    assert "## us-federal " in out
-    assert "| missing_disclosure |" in out and "| **all** | 19 |" in out
+def test_packs_doc_counts_terms_and_patterns_per_category(run_cli, tmp_path):
+    pack = tmp_path / "counted.yaml"
+    pack.write_text(
+        "id: counted\nversion: 1.0.0\ntitle: Counted\nrules:\n"
+        "  - {id: A, kind: terms, category: insult_profanity, severity: error, message: m, terms: [x, y, z]}\n"
+        "  - {id: B, kind: pattern, category: insult_profanity, severity: error, message: m, pattern: 'ab+c'}\n"
+        "  - {id: C, kind: near, category: third_party_pressure, severity: error, message: m,"
+        " near: {a: [boss], b: [tell, call], within: 5}}\n",
+        encoding="utf-8",
+    )
+    out = run_cli("packs", "doc", str(pack)).out
+    assert "## counted 1.0.0: Counted" in out
+    assert "| insult_profanity | 2 | 4 |" in out  # three terms and one pattern
+    assert "| third_party_pressure | 1 | 3 |" in out  # near phrases on both sides
+    assert "| **all** | 3 | 7 |" in out
