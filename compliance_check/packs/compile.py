@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Callable, Iterable
 
+import re
+
 import ahocorasick_rs
 
 from ..kinds import kind_function, registry as kind_registry
@@ -137,6 +139,8 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
 
 Hits = dict[int, dict[str, list[tuple[int, int]]]]  # rule index -> role -> spans
 _VARIANT = -1  # owner rule index marking a variant form of the group
+# A maximal run of Latin letters and digits: what ``variants.is_latin`` treats as one word.
+_LATIN_WORD = re.compile("[a-z0-9\u00c0-\u024f]+")
 _NO_HITS: Hits = {}
 
 
@@ -146,6 +150,10 @@ class CompiledPacks:
     automaton: ahocorasick_rs.AhoCorasick | None
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
     owners: list[list[tuple[int, int, str]]]
+    # variant forms that are one Latin word ("u", "sb", "d3adbeat"), per group: found by
+    # comparing the message's Latin words with them, since in the automaton a one-letter
+    # form would hit inside every word
+    word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -179,6 +187,12 @@ class CompiledPacks:
         matches = self.automaton.find_matches_as_indexes(base.text, overlapping=True) if self.automaton is not None else ()
         hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
         disguised: set[int] = set()
+        if self.word_forms:
+            words = _LATIN_WORD.findall(base.text)
+            if words:
+                for group_index, forms in self.word_forms:
+                    if not forms.isdisjoint(words):
+                        disguised.add(group_index)
         exceptions: _Exceptions = []
         if matches:
             owners = plan.owners
@@ -291,13 +305,19 @@ def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate
 def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
     groups = compile_packs(packs)
     owners: dict[str, list[tuple[int, int, str]]] = {}
+    word_forms: list[tuple[int, frozenset[str]]] = []
     for group_index, group in enumerate(groups):
         for phrase, phrase_owners in zip(group.phrases, group.phrase_owners):
             owners.setdefault(phrase, []).extend((group_index, r, role) for r, role in phrase_owners)
+        single_words = frozenset(f for f in group.variants.forms if _LATIN_WORD.fullmatch(f))
+        if single_words:
+            word_forms.append((group_index, single_words))
         for form in group.variants.forms:
-            owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
+            if form not in single_words:
+                owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
     phrases = list(owners)
     return CompiledPacks(
+        word_forms=word_forms,
         groups=groups,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
         owners=[owners[p] for p in phrases],
