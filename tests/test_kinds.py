@@ -265,3 +265,24 @@ def test_latin_word_boundary_is_judged_on_the_original_text(text, matched):
     # apostrophe as filler must not glue it to its neighbour ("upass", "attorneys").
     (f,) = of_rule(checker_for("wordboundary.yaml").check(text), "FX-WB-EN")
     assert f.matched == matched
+
+
+def test_cn_mobile_detector_flags_personal_mobiles_not_hotlines(tmp_path):
+    from compliance_check import Checker, load_packs
+
+    pack = tmp_path / "mobile.yaml"
+    pack.write_text(
+        "id: mobile\nversion: 1.0.0\ntitle: m\nrules:\n"
+        "  - {id: MOB, kind: pii, category: privacy_exposure, severity: warning, message: m, detectors: [cn_mobile]}\n",
+        encoding="utf-8",
+    )
+    checker = Checker(load_packs([str(pack)]))
+
+    def matched(text: str) -> list[str]:
+        return [f.matched for f in checker.check(text).findings]
+
+    assert matched("打我手机 +86 138 1234 5678") == ["+86 138 1234 5678"]
+    assert matched("打我手机１３８１２３４５６７８") == ["１３８１２３４５６７８"]
+    assert matched("Call 1-800-555-0100 or (212) 555-0100, or 95555.") == []
+    assert matched("客服热线 400-820-8820") == []
+    assert matched("您的手机号138****5678") == []

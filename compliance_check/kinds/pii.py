@@ -5,6 +5,7 @@ Detectors (list them in ``detectors``):
 - ``cn_id``: an 18-character mainland resident ID whose check character is right;
 - ``bank_card``: 13-19 digits (optionally grouped by spaces or dashes) passing Luhn;
 - ``phone``: mainland mobile numbers, NANP numbers, E.164 numbers;
+- ``cn_mobile``: mainland mobile numbers only (a personal number, unlike a hotline);
 - ``email``: e-mail addresses.
 
 Detectors read the original text with full-width forms narrowed one for one (so
@@ -51,6 +52,7 @@ _DETECTOR_RE = {
         rf"|\+[1-9]{_D}{{7,14}}"  # E.164
         rf")(?!{_D})"
     ),
+    "cn_mobile": rf"(?<![0-9+])(?:\+?86{_SEP}?)?1[3-9]{_D}{_SEP}?{_D}{{4}}{_SEP}?{_D}{{4}}(?!{_D})",
     "email": r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
 }
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -89,6 +91,7 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
     "cn_id": _valid_cn_id,
     "bank_card": _valid_card,
     "phone": lambda s: True,
+    "cn_mobile": lambda s: True,
     "email": lambda s: True,
 }
 
@@ -97,7 +100,7 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
 
 # Fewest digits each detector needs in a row; the normalised text has already
 # removed separators (or kept one space) and narrowed full-width digits.
-_MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8}
+_MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11}
 
 
 @functools.cache
