@@ -103,14 +103,26 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
 _MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11}
 
 
+_DIGIT_RUN = re.compile("[0-9](?: ?[0-9])*")
+
+
+@functools.lru_cache(maxsize=16)
+def _longest_digit_run(text: str) -> int:
+    """Digits in the longest run (single spaces allowed) of a normalised text, or 0
+    when it is shorter than any detector needs; cached because every gate of every
+    loaded pack asks about the same message."""
+    if sum(map(text.count, "0123456789")) < 7:  # cheap: most messages hold few digits
+        return 0
+    runs = _DIGIT_RUN.findall(text)
+    return max(len(r) - r.count(" ") for r in runs) if runs else 0
+
+
 @functools.cache
 def _gate(needs_at: bool, min_digits: int | None) -> Callable[[NormalisedText], bool]:
-    digits = re.compile(f"[0-9](?: ?[0-9]){{{min_digits - 1}}}") if min_digits else None
-
     def gate(nt: NormalisedText) -> bool:
         if needs_at and ("@" in nt.original or "\uff20" in nt.original):
             return True
-        return digits is not None and digits.search(nt.text) is not None
+        return min_digits is not None and _longest_digit_run(nt.text) >= min_digits
 
     return gate
 
