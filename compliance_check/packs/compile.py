@@ -155,6 +155,7 @@ class CompiledPacks:
     # form would hit inside every word
     word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     all_word_forms: frozenset[str] = frozenset()
+    ascii_forms: bool = True  # every single-word form is ASCII
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -190,9 +191,13 @@ class CompiledPacks:
         disguised: set[int] = set()
         if self.word_forms:
             text = base.text
-            # In ASCII normalised text every non-space character is a Latin letter or digit,
-            # so its words are what split() gives, much faster than the regex.
-            found = self.all_word_forms.intersection(text.split() if text.isascii() else _LATIN_WORD.findall(text))
+            if not text.isascii():
+                # Non-ASCII characters (CJK, the placeholder mark) only separate words here;
+                # ASCII-only forms are whole words of what is left.
+                text = text.encode("ascii", "replace").decode("ascii").replace("?", " ") if self.ascii_forms else None
+            # Every ASCII character of normalised text but the space is a Latin letter or
+            # digit, so the words are what split() gives, much faster than a regex.
+            found = self.all_word_forms.intersection(text.split() if text is not None else _LATIN_WORD.findall(base.text))
             if found:
                 for group_index, forms in self.word_forms:
                     if not forms.isdisjoint(found):
@@ -323,6 +328,7 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
     return CompiledPacks(
         word_forms=word_forms,
         all_word_forms=frozenset().union(*(forms for _, forms in word_forms)),
+        ascii_forms=all(f.isascii() for _, forms in word_forms for f in forms),
         groups=groups,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
         owners=[owners[p] for p in phrases],
