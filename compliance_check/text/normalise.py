@@ -9,14 +9,14 @@ same whitespace rule, so they produce the same text.
 """
 from __future__ import annotations
 
-import regex
+import re
 
 from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, fold_table, fold_text
 from .placeholders import find_placeholders
 
 # A placeholder counts as a word here, so "tell {name} he owes" keeps its spaces.
 _WORD = r"[a-z0-9\u00c0-\u024f\ufdd0]"
-_KEPT_SPACE_RE = regex.compile(rf"(?<={_WORD}) +(?={_WORD})")
+_KEPT_SPACE_RE = re.compile(rf"(?<={_WORD}) +(?={_WORD})")
 
 
 class NormalisedText:
@@ -119,7 +119,7 @@ def normalise_phrase(phrase: str) -> str:
     return normalise(phrase).text
 
 
-_SPACE_RUN_RE = regex.compile(" +")
+_SPACE_RUN_RE = re.compile(" +")
 
 
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
