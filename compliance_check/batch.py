@@ -27,22 +27,30 @@ class RejectedLine:
     error: str
 
 
-def read_messages(lines: Iterable[str | bytes], default_channel: str | None = None) -> Iterator[MessageIn | RejectedLine]:
-    """Messages from JSON Lines; bytes lines are decoded here so that one line that is
-    not UTF-8 is rejected on its own instead of stopping the whole file."""
+def json_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, Any, str | None]]:
+    """(line number, parsed value, error) for each non-blank line. Bytes lines are decoded
+    here, so that one line that is not UTF-8 is rejected on its own instead of stopping
+    the whole file; the error is ``None`` when the line parsed."""
     for number, raw in enumerate(lines, start=1):
         if isinstance(raw, bytes):
             try:
                 raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                yield RejectedLine(number, f"not valid UTF-8 at byte {exc.start + 1}")
+                yield number, None, f"not valid UTF-8 at byte {exc.start + 1}"
                 continue
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw)
+            yield number, json.loads(raw), None
         except json.JSONDecodeError as exc:
-            yield RejectedLine(number, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            yield number, None, f"invalid JSON at column {exc.colno}: {exc.msg}"
+
+
+def read_messages(lines: Iterable[str | bytes], default_channel: str | None = None) -> Iterator[MessageIn | RejectedLine]:
+    """Messages from JSON Lines, each bad line rejected with its number."""
+    for number, record, error in json_lines(lines):
+        if error:
+            yield RejectedLine(number, error)
             continue
         if not isinstance(record, dict):
             yield RejectedLine(number, "$: expected a JSON object")

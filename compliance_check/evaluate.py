@@ -10,11 +10,10 @@ for disguised messages (``evasion: true``), with every miss and false alarm list
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from .batch import CHANNELS
+from .batch import CHANNELS, json_lines
 from .checker import MessageResult
 from .findings import verdict
 
@@ -43,21 +42,8 @@ class RejectedRecord:
 
 
 def read_corpus(lines: Iterable[str | bytes], source: str) -> Iterator[LabelledMessage | RejectedRecord]:
-    for number, raw in enumerate(lines, start=1):
-        if isinstance(raw, bytes):
-            try:
-                raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield RejectedRecord(source, number, f"not valid UTF-8 at byte {exc.start + 1}")
-                continue
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield RejectedRecord(source, number, f"invalid JSON at column {exc.colno}: {exc.msg}")
-            continue
-        problem = _problem(record)
+    for number, record, error in json_lines(lines):
+        problem = error or _problem(record)
         if problem:
             yield RejectedRecord(source, number, problem)
             continue

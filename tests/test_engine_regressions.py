@@ -13,35 +13,11 @@ from compliance_check.kinds import pii
 from compliance_check.text.normalise import normalise
 
 from conftest import checker_for, fixture_path
+from checksums import full_width, luhn, luhn_ok
 
 
 def of_rule(result, rule):
     return [f for f in result.findings if f.rule == rule]
-
-
-def luhn(partial: str) -> str:
-    """``partial`` with its Luhn check digit appended."""
-    total = 0
-    for i, c in enumerate(reversed(partial)):
-        d = int(c)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return partial + str((10 - total % 10) % 10)
-
-
-def luhn_ok(number: str) -> bool:
-    digits = [int(c) for c in number if c.isdigit()]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def full_width(s: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
 
 
 CARD16 = luhn("622202123456789")  # 16 digits, valid Luhn

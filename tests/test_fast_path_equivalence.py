@@ -22,6 +22,7 @@ from compliance_check import Checker, load_packs
 from compliance_check.text.normalise import normalise
 
 from conftest import fixture_path
+from checksums import cn_id, full_width, luhn
 
 CHANNELS = [None, "sms", "email", "chat", "letter"]
 BUNDLED = ["cn-collection", "us-federal"]
@@ -155,26 +156,6 @@ FILLER = [" ", "  ", ",", ".", "-", "!", "?", "'", "*", "，", "。", "、", "�
           "😀", "👍🏽", "❤️", "🔥", "…", "（", "）", "【", "】", "/", "$", "%", "&"]
 PLACEHOLDERS = ["{name}", "{{ x }}", "{0}", "${amount}", "%(name)s", "{{debt}}", "<%= agent %>", "{due_date}"]
 TRADITIONAL = list("訊錄賴聯係們歲觸電話債務還錢總")
-
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def cn_id(body17: str) -> str:
-    return body17 + "10X98765432"[sum(int(c) * w for c, w in zip(body17, ID_WEIGHTS)) % 11]
-
-
-def luhn(partial: str) -> str:
-    total = 0
-    for i, c in enumerate(reversed(partial)):
-        d = int(c)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return partial + str((10 - total % 10) % 10)
-
-
-def full_width(s: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
 
 
 digits = st.text("0123456789", min_size=1, max_size=1)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from compliance_check.text.normalise import _mapped_normalise, normalise
 
 from conftest import checker_for
+from checksums import full_width
 
 settings.register_profile(
     "compliance-check",
@@ -34,10 +35,6 @@ FILLER = FILLER_NO_SPACE + SPACES
 PLACEHOLDERS = ["{name}", "{{ name }}", "${name}", "%(name)s", "{0}", "<%= name %>", "{amount:.2f}", "{% if x %}", "{{debt}}"]
 # loose pieces of placeholder syntax, to probe the placeholder scanner
 STRUCTURAL = ["{", "}", "{{", "}}", "$", "%", "<", ">", "(", ")", "<%", "%>", "%(", "${"]
-
-
-def full_width(s: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
 
 
 latin_char = st.sampled_from(LATIN_CHARS)

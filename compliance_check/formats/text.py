@@ -4,7 +4,6 @@ citation and the suggestion."""
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable
 
 from ..checker import MessageResult
 from ..evaluate import EvalReport, Score
@@ -51,11 +50,6 @@ def format_result(result: MessageResult, text: str, source: str = "<message>") -
     lines.append(_summary(result, source))
     return "\n".join(lines)
 
-
-def format_results(items: Iterable[tuple[str, str, MessageResult]]) -> Iterable[str]:
-    """One block per message: (id, text, result)."""
-    for message_id, text, result in items:
-        yield format_result(result, text, source=message_id)
 
 
 def _figure(value: float | None) -> str:

@@ -53,7 +53,6 @@ class MatchGroup:
     boundary_terms: list[str]
     # rule index -> roles that must all have hits before the rule is worth running (near: a and b)
     needs: dict[int, frozenset[str]]
-    _by_channel: dict[str | None, tuple[list[bool], list[int]]] = field(default_factory=dict)
 
     def scan(self, nt: NormalisedText, applies: list[bool]) -> "Hits":
         """This group's phrase hits in ``nt``, for the rules that apply."""
@@ -68,16 +67,13 @@ class MatchGroup:
 
     def scope(self, channel: str | None) -> tuple[list[bool], list[int], list[tuple[Gate, int]]]:
         """For ``channel``: whether each rule applies, the ungated unconditional rules
-        that do, and the gated ones with their kind's gate."""
-        cached = self._by_channel.get(channel)
-        if cached is None:
-            applies = [c.rule.applies_to(channel) for c in self.rules]
-            in_scope = [i for i in self.unconditional if applies[i]]
-            gated = [(self.rules[i].gate, i) for i in in_scope if self.rules[i].gate is not None]
-            ungated = [i for i in in_scope if self.rules[i].gate is None]
-            cached = (applies, ungated, gated)
-            self._by_channel[channel] = cached
-        return cached
+        that do, and the gated ones with their kind's gate. (``CompiledPacks`` keeps the
+        result per channel.)"""
+        applies = [c.rule.applies_to(channel) for c in self.rules]
+        in_scope = [i for i in self.unconditional if applies[i]]
+        gated = [(self.rules[i].gate, i) for i in in_scope if self.rules[i].gate is not None]
+        ungated = [i for i in in_scope if self.rules[i].gate is None]
+        return applies, ungated, gated
 
 
 def _variant_key(pack: Pack) -> tuple:

@@ -96,8 +96,7 @@ def _with_placeholders_marked(text: str) -> str:
 
 
 def _collapse_spaces(folded: str) -> str:
-    if SPACE not in folded:
-        return folded
+    """Keep a run of spaces only as one space between two Latin words (or placeholders)."""
     if folded.isascii() or (PLACEHOLDER in folded and folded.replace(PLACEHOLDER, "").isascii()):
         # After folding, every ASCII character but the space is a Latin letter or
         # digit, and a placeholder counts as a word too, so "between two word
