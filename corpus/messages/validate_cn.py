@@ -1,4 +1,4 @@
-"""Check cn-dev.jsonl and cn-test.jsonl and print their counts.
+"""Check cn-dev.jsonl, cn-test.jsonl and cn-dev2.jsonl and print their counts.
 
 Checks: every line is JSON; ids are unique across both files; fields, channels and categories
 are valid; compliant messages carry a boolean firm_lawful and no category or evasion; texts are
@@ -7,14 +7,17 @@ are valid; compliant messages carry a boolean firm_lawful and no category or eva
 near-duplicates (difflib ratio >= 0.75 after NFKC, placeholders, signatures and punctuation are
 removed). Prints counts per file and exits 1 on any problem.
 
-Usage: python corpus/messages/validate_cn.py
+Usage: python corpus/messages/validate_cn.py [FILE...]
+(default: all three files; name files, e.g. cn-dev.jsonl cn-dev2.jsonl, to check only those
+against each other. The 440-message minimum applies when cn-dev.jsonl and cn-test.jsonl are
+both checked.)
 """
 import json, re, sys, unicodedata, itertools, difflib
 from collections import Counter
 from pathlib import Path
 
 D = Path(__file__).resolve().parent
-FILES = ['cn-dev.jsonl', 'cn-test.jsonl']
+FILES = sys.argv[1:] or ['cn-dev.jsonl', 'cn-test.jsonl', 'cn-dev2.jsonl']
 CATS = {'threat_violence', 'insult_profanity', 'impersonation_authority', 'false_legal_threat',
         'third_party_pressure', 'public_shaming', 'false_consequence', 'induce_new_borrowing',
         'privacy_exposure', 'harassment_language'}
@@ -44,7 +47,8 @@ for fn in FILES:
         if 'category' not in r: errors.append(f'{where}: category missing')
         extra = set(r) - ALLOWED
         if extra: errors.append(f'{where}: unexpected fields {extra}')
-        if not re.fullmatch(r'cn-\d{4}', r.get('id', '')): errors.append(f'{where}: bad id {r.get("id")}')
+        # cn-dev2.jsonl (written later as a second tuning set) numbers its messages cn2-0001 ...
+        if not re.fullmatch(r'cn2?-\d{4}', r.get('id', '')): errors.append(f'{where}: bad id {r.get("id")}')
         if r.get('id') in seen: errors.append(f'{where}: duplicate id {r["id"]} (also {seen[r["id"]]})')
         seen[r.get('id')] = where
         if r.get('jurisdiction') != 'CN': errors.append(f'{where}: jurisdiction')
@@ -107,7 +111,7 @@ for fn in FILES + ['all']:
     print('   by channel:', ', '.join(f'{k} {v}' for k, v in s['by_channel'].items()), '| length', s['length_min_max'])
     for k, lim in [('compliant_share', .45), ('firm_share_of_compliant', 1 / 3), ('disguised_share_of_violations', .2)]:
         if s[k] < lim: errors.append(f'{fn}: {k} {s[k]} < {lim:.3f}')
-if len(allrecs) < 440: errors.append(f'total {len(allrecs)} < 440')
+if {'cn-dev.jsonl', 'cn-test.jsonl'} <= set(FILES) and len(allrecs) < 440: errors.append(f'total {len(allrecs)} < 440')
 missing = CATS - set(out['all']['by_category'])
 if missing: errors.append(f'categories without messages: {missing}')
 print('near-duplicate pairs (ratio >= 0.75):', len(near))
