@@ -1,4 +1,4 @@
-"""Check corpus/messages/us-dev.jsonl and us-test.jsonl and print their counts.
+"""Check corpus/messages/us-dev.jsonl, us-test.jsonl and us-dev2.jsonl and print their counts.
 
 Usage: python corpus/messages/validate_us.py   (exit 1 on any problem)
 """
@@ -11,7 +11,7 @@ from itertools import combinations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FILES = ["us-dev.jsonl", "us-test.jsonl"]
+FILES = ["us-dev.jsonl", "us-test.jsonl", "us-dev2.jsonl"]
 CHANNELS = {"sms", "email", "chat", "call_script", "letter"}
 CATEGORIES = {"threat_violence", "insult_profanity", "impersonation_authority",
               "false_legal_threat", "third_party_pressure", "public_shaming",
@@ -130,7 +130,7 @@ def main():
 
     for name in FILES:
         report(name, [r for _, r in records[name]])
-    report("both", [r for _, r in everything])
+    report("all", [r for _, r in everything])
     for e in errors:
         print("ERROR", e)
     print("OK" if not errors else f"{len(errors)} problem(s)")
