@@ -22,6 +22,7 @@ from .formats import text as text_format
 from .formats.markdown import packs_markdown
 from .packs.loader import PackLibrary, load_packs, read_pack_file
 from .packs.selftest import SelfTestReport, run_examples
+from .serve import add_parsers as add_service_parsers, cmd_decisions, cmd_serve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("packs", nargs="*", help="pack ids, files or folders (default: every bundled pack)")
     p = psub.add_parser("test", help="run every rule's violating and compliant examples")
     p.add_argument("packs", nargs="*", help="pack ids, files or folders (default: every bundled pack)")
+    add_service_parsers(sub)
     return parser
 
 
@@ -266,6 +268,7 @@ def _pack_dict(pack: Any) -> dict[str, Any]:
 
 
 COMMANDS = {"message": cmd_message, "messages": cmd_messages, "eval": cmd_eval, "packs": cmd_packs}
+COMMANDS.update(serve=cmd_serve, decisions=cmd_decisions)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
