@@ -23,6 +23,7 @@ from .formats.markdown import packs_markdown
 from .packs.loader import PackLibrary, load_packs, read_pack_file
 from .packs.selftest import SelfTestReport, run_examples
 from .serve import add_parsers as add_service_parsers, cmd_decisions, cmd_serve
+from .templates.command import cmd_templates, configure_parser as configure_templates
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-disclosures", action="store_true",
                    help="let missing_disclosure findings count towards the verdict (default: wording only)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+
+    configure_templates(sub.add_parser("templates", help="check a repository of template files (SMS, e-mail, letters)"))
 
     packs = sub.add_parser("packs", help="list, show, validate and test rule packs")
     psub = packs.add_subparsers(dest="packs_command", metavar="ACTION", parser_class=_Parser)
@@ -268,6 +271,7 @@ def _pack_dict(pack: Any) -> dict[str, Any]:
 
 
 COMMANDS = {"message": cmd_message, "messages": cmd_messages, "eval": cmd_eval, "packs": cmd_packs}
+COMMANDS["templates"] = cmd_templates
 COMMANDS.update(serve=cmd_serve, decisions=cmd_decisions)
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from ..checker import MessageResult
 from ..evaluate import EvalReport, Score
 from ..findings import Finding
+from ..templates.model import Report as TemplateReport
 
 
 def _width(s: str) -> int:
@@ -76,4 +77,28 @@ def format_eval(report: EvalReport) -> str:
             label = o.message.category or "compliant"
             rules = f" [{', '.join(o.rules)}]" if o.rules else ""
             lines.append(f"  {o.message.id} ({label}){rules}: {o.message.text}")
+    return "\n".join(lines)
+
+
+def format_template_report(report: TemplateReport) -> str:
+    """``templates``: ``path:line:col: severity RULE message`` for each active finding, then
+    a summary and any baseline entries that no longer occur."""
+    lines = []
+    for f in report.findings:
+        if f.active:
+            x = f.finding
+            lines.append(f"{f.path}:{x.line}:{x.column}: {x.severity} {x.rule} {x.message}")
+    c = report.counts()
+    files = len(report.files)
+    templates = sum(r.templates for r in report.files)
+    packs = ", ".join(f"{p['id']} {p['version']}" for p in report.packs) or "-"
+    lines.append(
+        f"templates: {files} files ({templates} templates) checked, {len(report.skipped)} skipped (not a template format), "
+        f"{report.excluded} excluded; {c['error']} errors, {c['warning']} warnings, {c['info']} info; "
+        f"{c['suppressed']} suppressed, {c['baselined']} in the baseline; packs: {packs}"
+    )
+    if report.stale:
+        lines.append(f"baseline: {len(report.stale)} entries no longer occur (rewrite it with --write-baseline):")
+        for e in report.stale:
+            lines.append(f"  {e.path}: {e.rule}" + (f" {e.key}" if e.key else "") + (f" {e.matched!r}" if e.matched else ""))
     return "\n".join(lines)

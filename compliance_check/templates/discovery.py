@@ -1,0 +1,77 @@
+"""Which files under the given paths are templates.
+
+Globs (``include``, ``exclude``, ``paths[].glob``) match a file's path relative to the
+repository root, with ``/`` separators: ``*`` stays within one folder, ``**`` crosses
+folders, and a leading dot is matched like any other character. A file whose format is
+not a template format is skipped and counted, never read as a template.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from wcmatch import glob as wcglob
+
+from ..errors import InputError, Problem
+from .extract import is_template
+
+GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.DOTGLOB | wcglob.BRACE
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"})
+
+
+def matches(relpath: str, patterns: Iterable[str]) -> bool:
+    """Whether ``relpath`` (relative to the root, ``/``-separated) matches any pattern."""
+    return wcglob.globmatch(relpath, list(patterns), flags=GLOB_FLAGS)
+
+
+@dataclass
+class Discovered:
+    # (path on disk, path relative to the root for globs and fingerprints, path to show)
+    files: list[tuple[Path, str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # unknown extensions
+    excluded: int = 0
+
+
+def relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/``; as given (absolute) when outside it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def display_path(path: Path) -> str:
+    """How a file is named in reports: relative to the current folder when inside it."""
+    return relative(path, Path.cwd().resolve())
+
+
+def discover(paths: Iterable[str], root: Path, include: list[str], exclude: list[str]) -> Discovered:
+    """Template files under ``paths`` in a stable order (sorted by relative path).
+
+    Files named explicitly are still subject to ``exclude`` (a pre-commit hook passes
+    every changed file), and so are the files found under folders."""
+    root = root.resolve()
+    found: dict[str, Path] = {}
+    out = Discovered()
+    for arg in paths:
+        path = Path(arg)
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+                for name in names:
+                    candidate = Path(folder, name)
+                    found.setdefault(relative(candidate, root), candidate)
+        elif path.is_file():
+            found.setdefault(relative(path, root), path)
+        else:
+            raise InputError([Problem(arg, 1, 1, "$", "no such file or folder")])
+    for rel in sorted(found):
+        if (include and not matches(rel, include)) or (exclude and matches(rel, exclude)):
+            out.excluded += 1
+        elif not is_template(rel):
+            out.skipped.append(rel)
+        else:
+            out.files.append((found[rel], rel, display_path(found[rel])))
+    return out
