@@ -17,4 +17,5 @@ def healthz():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(build_openapi(current_app.config))
+    catalog = service().catalog
+    return jsonify(build_openapi(current_app.config, list(catalog.packs), catalog.jurisdictions()))

@@ -2,7 +2,8 @@
 (``schemas/api/``), so the description cannot drift from what the server enforces."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+import re
+from typing import Any, Mapping, Sequence
 
 from .. import __version__
 from .schemas import api_schemas
@@ -41,10 +42,19 @@ def _problems(*statuses: int) -> dict[str, Any]:
     return {str(s): {"description": reasons[s], "content": problem} for s in statuses}
 
 
-def build_openapi(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The document for an app with ``config`` (limits and whether keys are required)."""
+def _any_case(word: str) -> str:
+    """An ECMA-262 pattern matching ``word`` in any letter case (no inline flags there)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+def build_openapi(config: Mapping[str, Any], pack_ids: Sequence[str], jurisdictions: Sequence[str]) -> dict[str, Any]:
+    """The document for an app with ``config`` (limits, whether keys are required) that
+    loaded ``pack_ids``: the schema files, narrowed to the packs and jurisdictions this
+    server accepts, so that every request the document calls valid is answered."""
     files = api_schemas()
     components = {name: _convert(s) for name, s in files[_COMMON]["$defs"].items()}
+    components["PackIds"]["items"]["enum"] = list(pack_ids)
+    components["Jurisdiction"]["pattern"] = "^(" + "|".join(_any_case(j) for j in jurisdictions) + ")$"
     components.update({s["title"]: _convert(s) for name, s in files.items() if name != _COMMON})
     limits = (f"Limits: {config['MAX_CONTENT_LENGTH']:,} bytes per body, {config['MAX_MESSAGE_CHARS']:,} characters "
               f"per message, {config['MAX_MESSAGES']:,} messages per batch (413 beyond).")

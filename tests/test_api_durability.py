@@ -1,0 +1,78 @@
+"""Durability of the decision log: concurrent clients, SIGKILL mid-way, restart. Every
+decision id a client received must be in the log; a decision is committed before its
+response is sent."""
+from __future__ import annotations
+
+import http.client
+import json
+import signal
+import threading
+from urllib.parse import urlsplit
+
+from compliance_check.decisions import DecisionLog
+from tests.service_helpers import start_server
+
+TOTAL = 2_000
+CLIENTS = 8
+TEXTS = ["再不还钱小心你的腿", "您好，请于5月20日前还款。", "We will have you arrested.", "Reply STOP to opt out."]
+
+
+def send(url: str, count: int, received: list[str], lock: threading.Lock, stop_after: int | None = None) -> None:
+    """Send ``count`` checks over one keep-alive connection; stop at the first failure
+    (the server was killed) or once ``stop_after`` decisions were received in total."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        for i in range(count):
+            body = json.dumps({"text": TEXTS[i % len(TEXTS)], "channel": "sms"})
+            try:
+                conn.request("POST", "/v1/check/message", body, {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException):
+                return
+            assert response.status == 200, data
+            with lock:
+                received.append(json.loads(data)["decision_id"])
+                if stop_after is not None and len(received) >= stop_after:
+                    return
+    finally:
+        conn.close()
+
+
+def run_clients(url: str, per_client: int, received: list[str], lock: threading.Lock) -> list[threading.Thread]:
+    threads = [threading.Thread(target=send, args=(url, per_client, received, lock)) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    return threads
+
+
+def test_every_received_decision_survives_sigkill(tmp_path):
+    db = tmp_path / "decisions.sqlite3"
+    lock = threading.Lock()
+    before: list[str] = []
+    server = start_server(db, "--threads", "8")
+    threads = run_clients(server.url, TOTAL // CLIENTS, before, lock)
+    while True:  # kill mid-way, while every client is busy
+        with lock:
+            if len(before) >= TOTAL // 2 or not any(t.is_alive() for t in threads):
+                break
+        threading.Event().wait(0.005)
+    assert server.stop(signal.SIGKILL) == -signal.SIGKILL
+    for t in threads:
+        t.join()
+    assert TOTAL // 2 <= len(before) < TOTAL
+
+    after: list[str] = []
+    restarted = start_server(db, "--threads", "8")
+    for t in run_clients(restarted.url, -(-(TOTAL - len(before)) // CLIENTS), after, lock):
+        t.join()
+    assert restarted.stop() == 0  # SIGTERM: a graceful stop
+
+    received = before + after
+    assert len(received) >= TOTAL and len(set(received)) == len(received)
+    log = DecisionLog(db)
+    logged = {d["decision_id"] for d in log.since()}
+    log.close()
+    missing = set(received) - logged
+    assert not missing, f"{len(missing)} decision ids a client received are not in the log"
