@@ -24,6 +24,7 @@ from .packs.loader import PackLibrary, load_packs, read_pack_file
 from .packs.selftest import SelfTestReport, run_examples
 from .serve import add_parsers as add_service_parsers, cmd_decisions, cmd_serve
 from .templates.command import cmd_templates, configure_parser as configure_templates
+from .contacts.command import cmd_contacts, cmd_next_contact, configure_contacts, configure_next_contact
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -73,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     configure_templates(sub.add_parser("templates", help="check a repository of template files (SMS, e-mail, letters)"))
+    configure_contacts(sub.add_parser("contacts", help="audit a contact log (CSV or JSONL) for hours, frequency, cooldown, cease, opt-out"))
+    configure_next_contact(sub.add_parser("next-contact", help="the earliest time one more contact to an account gives no finding"))
 
     packs = sub.add_parser("packs", help="list, show, validate and test rule packs")
     psub = packs.add_subparsers(dest="packs_command", metavar="ACTION", parser_class=_Parser)
@@ -272,6 +275,7 @@ def _pack_dict(pack: Any) -> dict[str, Any]:
 
 COMMANDS = {"message": cmd_message, "messages": cmd_messages, "eval": cmd_eval, "packs": cmd_packs}
 COMMANDS["templates"] = cmd_templates
+COMMANDS.update({"contacts": cmd_contacts, "next-contact": cmd_next_contact})
 COMMANDS.update(serve=cmd_serve, decisions=cmd_decisions)
 
 

@@ -30,6 +30,7 @@ class Finding:
     account: str | None = None
     related: tuple[str, ...] | None = None
     local_time: str | None = None
+    agent: str | None = None  # who made the contact, where the log says
 
     def sort_key(self) -> tuple:
         return (self.span[0] if self.span else -1, self.span[1] if self.span else -1, self.rule)
@@ -54,7 +55,9 @@ class Finding:
             out["suggestion"] = self.suggestion
         if self.error:
             out["error"] = self.error
-        for key in ("event", "account", "local_time"):
+        if self.span is None and self.line is not None:
+            out["line"] = self.line  # a contact finding: the record's line in the log
+        for key in ("event", "account", "local_time", "agent"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

@@ -40,10 +40,14 @@ def pack_markdown(pack: Pack) -> str:
         size_by[r.category] += rule_size(r)
     for category in CATEGORIES:
         lines.append(f"| {category} | {rules_by.get(category, 0)} | {size_by.get(category, 0)} |")
+    contact = [r for r in pack.rules if r.category is None]  # contact-log rules have no message category
+    if contact:
+        lines.append(f"| contact-log rules | {len(contact)} | {size_by.get(None, 0)} |")
     lines.append(f"| **all** | {len(pack.rules)} | {sum(size_by.values())} |")
     lines += ["", "| rule | kind | category | severity | size | citation | message |", "|---|---|---|---|---|---|---|"]
     for r in pack.rules:
-        lines.append(f"| {r.id} | {r.kind} | {r.category} | {r.severity} | {rule_size(r)} | {_cell(r.citation)} | {_cell(r.message)} |")
+        policy = "(policy default) " if r.params.get("policy") else ""
+        lines.append(f"| {r.id} | {r.kind} | {r.category or '-'} | {r.severity} | {rule_size(r)} | {_cell(r.citation)} | {policy}{_cell(r.message)} |")
     if pack.sources:
         lines += ["", "| source | title | issuer | year |", "|---|---|---|---|"]
         for s in pack.sources.values():

@@ -4,11 +4,16 @@ citation and the suggestion."""
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from ..checker import MessageResult
 from ..evaluate import EvalReport, Score
 from ..findings import Finding
 from ..templates.model import Report as TemplateReport
+
+if TYPE_CHECKING:
+    from ..contacts.audit import AuditResult
+    from ..contacts.next_contact import NextContact
 
 
 def _width(s: str) -> int:
@@ -101,4 +106,40 @@ def format_template_report(report: TemplateReport) -> str:
         lines.append(f"baseline: {len(report.stale)} entries no longer occur (rewrite it with --write-baseline):")
         for e in report.stale:
             lines.append(f"  {e.path}: {e.rule}" + (f" {e.key}" if e.key else "") + (f" {e.matched!r}" if e.matched else ""))
+    return "\n".join(lines)
+
+
+def format_contacts(result: "AuditResult", source: str) -> str:
+    """``contacts``: one line per finding (``LOG:LINE: severity RULE [kind] ...``) with its
+    related records and citation, then the counts and the findings per agent."""
+    lines: list[str] = []
+    for f in result.findings:
+        if f.kind == "input":
+            lines.append(f"{source}:{f.line}: rejected: {f.message}")
+            continue
+        agent = f" by {f.agent}" if f.agent else ""
+        lines.append(f"{source}:{f.line}: {f.severity} {f.rule} [{f.kind}] {f.event} (account {f.account}{agent}, "
+                     f"local time {f.local_time}): {f.message}")
+        if f.related:
+            lines.append(f"    after: {', '.join(f.related)}")
+        if f.citation:
+            lines.append(f"    citation: {f.citation} ({f.pack} {f.pack_version})")
+    s = result.summary()
+    sev = s["by_severity"]
+    packs = ", ".join(f"{p['id']} {p['version']}" for p in s["packs"])
+    lines.append(f"{source}: {s['read']} records read, {s['checked']} checked, {s['rejected']} rejected; "
+                 f"{s['findings']} findings ({sev['error']} errors, {sev['warning']} warnings, {sev['info']} info); "
+                 f"log {s['order']}; packs: {packs}")
+    if s["findings"]:
+        lines.append("findings by agent: " + ", ".join(f"{agent} {n}" for agent, n in s["by_agent"].items()))
+    return "\n".join(lines)
+
+
+def format_next_contact(answer: "NextContact", account: str, channel: str) -> str:
+    """``next-contact``: when, and which rules hold the contact back until when."""
+    data = answer.to_dict()
+    when = data["allowed_at"] or "never (a rule blocks it for good)"
+    lines = [f"account {account}, {channel}: allowed at {when}"]
+    for b in data["blocked_by"]:
+        lines.append(f"    blocked by {b['rule']} [{b['kind']}] ({b['pack']}) until {b['until'] or 'for good'}")
     return "\n".join(lines)

@@ -99,7 +99,9 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
     for pack in packs:
         for rule in pack.rules:
             index = len(rules)
-            kind = kinds[rule.kind]
+            kind = kinds.get(rule.kind)
+            if kind is None:
+                continue  # a contact rule: contact logs judge it (contacts/), messages never do
             make_gate = getattr(kind, "make_gate", None)
             rules.append(CompiledRule(rule, pack, kind, kind_function(kind, "compile")(rule.params), make_gate(rule.params) if make_gate else None))
             own = kind_function(kind, "phrases")(rule.params)

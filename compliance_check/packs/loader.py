@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 import jsonschema
 
+from ..contacts.ruleset import registry as contact_registry
 from ..errors import InputError, Problem, json_path
 from ..kinds import kind_function, registry as kind_registry
 from ..text.normalise import normalise_phrase
@@ -111,7 +112,8 @@ def _local_problems(pack: PackFile) -> list[Problem]:
             problems.append(pack.problem(("rules", i, "id"), f"duplicate rule id {rid!r} (first defined on line {line})"))
         else:
             seen[rid] = i
-        for sub, message in kind_function(kinds[rule["kind"]], "check_params")(rule):
+        kind = kinds.get(rule["kind"]) or contact_registry()[rule["kind"]]
+        for sub, message in kind_function(kind, "check_params")(rule):
             problems.append(pack.problem(("rules", i, *sub), message))
         for field in ("terms", "except"):
             for j, phrase in enumerate(rule.get(field, [])):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..checker import Checker
+from ..contacts.examples import run_log_examples
+from ..contacts.ruleset import CONTACT_KINDS
 from .model import Example, Pack, Rule
 
 
@@ -53,6 +55,9 @@ def run_examples(pack: Pack, report: SelfTestReport | None = None) -> SelfTestRe
         if rule.defined_in != pack.id:
             continue  # inherited rules are tested with the pack that defines them
         report.rules += 1
+        if rule.kind in CONTACT_KINDS:
+            run_log_examples(pack, rule, report)  # example logs, not example messages
+            continue
         if not rule.violating and not rule.compliant:
             report.rules_without_examples += 1
         for expected, examples in (("violating", rule.violating), ("compliant", rule.compliant)):

@@ -1,0 +1,203 @@
+"""The contact-log audit: records in, findings and a summary out, in one pass.
+
+Within a key (account, debtor, phone) records are judged in time order, ties by log
+position. A log whose times never go backwards is judged as it streams: each rule
+keeps only what its window needs (a short deque of counted contacts, the latest
+trigger day, standing cease and opt-out requests), and state older than every
+window is swept away, so memory grows with the accounts active within the longest
+window, not with the log. The first record whose time goes backwards shows that the
+log is in some other order: the audit then starts again over the records sorted in
+memory, which gives the same findings as the sorted log would.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from ..findings import Finding
+from ..packs.model import Pack
+from .records import Record, Rejected
+from .ruleset import ContactRule, contact_rules
+from .zones import record_zones
+
+SWEEP_EVERY = 1 << 16  # records between sweeps of state older than every window
+INPUT_RULE = "input"
+
+
+class _Unordered(Exception):
+    """A record's time is earlier than one already judged."""
+
+
+@dataclass
+class AuditResult:
+    findings: list[Finding]
+    read: int
+    checked: int
+    rejected: int
+    packs: list[dict[str, str]]
+    streamed: bool  # judged as read (time-ordered log), or sorted in memory first
+    peak_keys: int = 0  # most keys (accounts, debtors, numbers) the rules held, measured before each sweep
+    rejected_problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
+
+    def summary(self) -> dict[str, Any]:
+        by_severity = Counter(f.severity for f in self.findings if f.kind != "input")
+        return {
+            "read": self.read,
+            "checked": self.checked,
+            "rejected": self.rejected,
+            "findings": sum(by_severity.values()),
+            "by_severity": {s: by_severity.get(s, 0) for s in ("error", "warning", "info")},
+            "by_kind": dict(sorted(Counter(f.kind for f in self.findings if f.kind != "input").items())),
+            "by_rule": dict(sorted(Counter(f.rule for f in self.findings if f.kind != "input").items())),
+            "by_agent": dict(sorted(Counter(f.agent or "-" for f in self.findings if f.kind != "input").items())),
+            "order": "time-ordered (streamed)" if self.streamed else "not time-ordered (sorted in memory)",
+            "packs": self.packs,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": self.summary(), "findings": [f.to_dict() for f in self.findings]}
+
+
+def input_finding(line: int, field_name: str, message: str, event: str | None, account: str | None) -> Finding:
+    return Finding(rule=INPUT_RULE, pack="-", pack_version="-", kind="input", category=None, severity="error",
+                   message=f"{field_name}: {message}", line=line, event=event, account=account)
+
+
+class Auditor:
+    """The contact rules of some packs, ready to audit logs. Build once, audit many."""
+
+    def __init__(self, packs: Iterable[Pack]):
+        self.packs = list(packs)
+        self.rules: list[ContactRule] = contact_rules(self.packs)
+        self.pack_summaries = [p.summary() for p in self.packs if any(c.pack is p for c in self.rules)]
+        # Rules are grouped by their pack's default zone: a record without zones of its
+        # own is judged in that zone, so each group may see it in a different one.
+        self.defaults: list[str | None] = list(dict.fromkeys(c.default_timezone for c in self.rules))
+        self._group_of = [self.defaults.index(c.default_timezone) for c in self.rules]
+        self._order = {(c.pack.id, c.rule.id): i for i, c in enumerate(self.rules)}
+
+    def audit(self, open_log: Callable[[], Iterable[Record | Rejected]]) -> AuditResult:
+        """Audit the log ``open_log()`` reads. It is called a second time (to read the
+        log again and sort it) only when the log turns out not to be time-ordered."""
+        try:
+            return self._run(open_log(), check_order=True)
+        except _Unordered:
+            return self.audit_unordered(open_log())
+
+    def audit_unordered(self, items: Iterable[Record | Rejected]) -> AuditResult:
+        """Audit records in any order, sorted in memory first."""
+        items = list(items)
+        valid = sorted((i for i in items if isinstance(i, Record)), key=lambda r: (r.ts, r.line))
+        rejected = [i for i in items if not isinstance(i, Record)]
+        result = self._run(_chain(rejected, valid), check_order=False)
+        result.streamed = False
+        return result
+
+    def _plan(self, sig: tuple) -> list[tuple[int, list[tuple[Any, int, bool]]]]:
+        """For a record signature: per zone group, the steps in rule order: (evaluator
+        index, rule index, judge?) -- a rule's judging comes before its trigger."""
+        groups: dict[int, list[tuple[Any, int, bool]]] = {}
+        for i, crule in enumerate(self.rules):
+            if crule.matches(sig):
+                groups.setdefault(self._group_of[i], []).append((i, i, True))
+            if crule.triggers is not None and crule.triggers(sig):
+                groups.setdefault(self._group_of[i], []).append((i, i, False))
+        return sorted(groups.items())
+
+    def _run(self, items: Iterable[Record | Rejected], check_order: bool) -> AuditResult:
+        rules = self.rules
+        evaluators = [c.kind.Evaluator(c) for c in rules]
+        judges = [e.judge for e in evaluators]
+        triggers = [getattr(e, "trigger", None) for e in evaluators]
+        plans: dict[tuple, list] = {}
+        defaults = self.defaults
+        single_default = defaults[0] if len(defaults) == 1 else None
+        findings: list[Finding] = []
+        rejected_problems: list[tuple[int, str, str]] = []
+        read = checked = rejected = 0
+        latest = float("-inf")
+        since_sweep = peak_keys = 0
+        for item in items:
+            read += 1
+            if item.__class__ is not Record:
+                rejected += 1
+                for field_name, message in item.problems:
+                    findings.append(input_finding(item.line, field_name, message, item.id, item.account))
+                    rejected_problems.append((item.line, field_name, message))
+                continue
+            rec = item
+            ts = rec.ts
+            if ts < latest:
+                if check_order:
+                    raise _Unordered
+            else:
+                latest = ts
+            sig = (rec.channel, rec.direction, rec.party, rec.outcome, rec.consent)
+            plan = plans.get(sig)
+            if plan is None:
+                plan = plans[sig] = self._plan(sig)
+            own = rec.zones
+            if own is not None and len(own) == 1:
+                loc = rec.time.astimezone(own[0])
+                views = None
+                one = ([loc], loc.toordinal())
+            else:
+                one = None
+                views = self._views(rec, own, single_default)
+                if views is None:
+                    rejected += 1
+                    message = "no time zone: the record has no tz, its phone gives none, and a selected pack has no default_timezone"
+                    findings.append(input_finding(rec.line, "tz", message, rec.id, rec.account))
+                    rejected_problems.append((rec.line, "tz", message))
+                    continue
+            checked += 1
+            for group, steps in plan:
+                locals_, day = one if one is not None else views[group]
+                for index, rule_index, is_judge in steps:
+                    if is_judge:
+                        hit = judges[index](rec, locals_, day)
+                        if hit is not None:
+                            findings.append(self._finding(rules[rule_index], rec, hit[0], hit[1]))
+                    else:
+                        triggers[index](rec, day)
+            since_sweep += 1
+            if since_sweep >= SWEEP_EVERY:
+                since_sweep = 0
+                day = (one or next(iter(views.values())))[1]
+                peak_keys = max(peak_keys, sum(len(getattr(e, "state", ())) for e in evaluators))
+                for e in evaluators:
+                    e.sweep(day)
+        order = self._order
+        findings.sort(key=lambda f: (f.line or 0, order.get((f.pack, f.rule), -1)))
+        peak_keys = max(peak_keys, sum(len(getattr(e, "state", ())) for e in evaluators))
+        return AuditResult(findings, read, checked, rejected, self.pack_summaries, True, peak_keys, rejected_problems)
+
+    def _views(self, rec: Record, own: tuple | None, single_default: str | None) -> dict[int, tuple[list, int]] | None:
+        """Per zone group: the record's local times in its zones and its primary-zone day."""
+        out: dict[int, tuple[list, int]] = {}
+        by_zones: dict[tuple, tuple[list, int]] = {}
+        for group, default in enumerate(self.defaults):
+            zones = record_zones(own, rec.phone, default)
+            if zones is None:
+                return None
+            view = by_zones.get(zones)
+            if view is None:
+                locals_ = [rec.time.astimezone(z) for z in zones]
+                view = by_zones[zones] = (locals_, locals_[0].toordinal())
+            out[group] = view
+        return out
+
+    def _finding(self, crule: ContactRule, rec: Record, related: tuple[str, ...], loc: Any) -> Finding:
+        rule = crule.rule
+        return Finding(
+            rule=rule.id, pack=crule.pack.id, pack_version=crule.pack.version, kind=rule.kind, category=None,
+            severity=rule.severity, message=rule.message, citation=rule.citation, suggestion=rule.suggestion,
+            line=rec.line, event=rec.id, account=rec.account, related=related, local_time=loc.isoformat(),
+            agent=rec.agent,
+        )
+
+
+def _chain(first: list, second: list) -> Iterator:
+    yield from first
+    yield from second

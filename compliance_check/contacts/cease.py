@@ -1,0 +1,52 @@
+"""``cease``: after a cease request, no further contact on the account.
+
+```yaml
+- id: US-CEASE-001
+  kind: cease
+  severity: error
+  message: Contact after the consumer asked the collector to cease communication
+  key: account
+  trigger: {direction: [inbound], outcome: [cease_request]}
+  match: {direction: [outbound]}
+```
+
+Every record ``match`` selects that comes after (by time, ties by log position) a
+``trigger`` record of the same key is a finding; ``related`` names the first request.
+The request is remembered for the rest of the log.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .ruleset import ContactRule, filter_problems
+
+KIND = "cease"
+
+
+def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
+    return filter_problems(rule.get("match"), ("match",)) + filter_problems(rule.get("trigger"), ("trigger",))
+
+
+class Evaluator:
+    def __init__(self, crule: ContactRule):
+        self.key = crule.key
+        self.state: dict[Any, str] = {}  # key -> id of the first request
+
+    def judge(self, rec: Any, locals_: list[datetime], day: int) -> tuple[tuple[str, ...], datetime] | None:
+        request = self.state.get(self.key(rec))
+        if request is not None:
+            return (request,), locals_[0]
+        return None
+
+    def trigger(self, rec: Any, day: int) -> None:
+        self.state.setdefault(self.key(rec), rec.id)
+
+    def sweep(self, current_day: int) -> None:
+        pass  # a request never expires
+
+    def blocked(self, ts: float, locals_: list[datetime], day: int, history: list) -> tuple[bool, float | None, tuple[str, ...]]:
+        """Blocked for good once any request came before ``ts``."""
+        if history:
+            return True, None, (history[0][2],)
+        return False, None, ()
