@@ -56,7 +56,7 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
 def cmd_templates(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     report = run(Options(
         paths=args.paths, config=args.config, packs=args.pack, jurisdictions=args.jurisdiction,
-        fail_on=args.fail_on, baseline=args.baseline, jobs=args.jobs,
+        fail_on=args.fail_on, baseline=args.baseline, write_baseline=args.write_baseline, jobs=args.jobs,
         progress=sys.stderr.isatty(),
     ))
     text = FORMATS[args.format](report)

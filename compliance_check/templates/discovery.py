@@ -3,7 +3,9 @@
 Globs (``include``, ``exclude``, ``paths[].glob``) match a file's path relative to the
 repository root, with ``/`` separators: ``*`` stays within one folder, ``**`` crosses
 folders, and a leading dot is matched like any other character. A file whose format is
-not a template format is skipped and counted, never read as a template.
+not a template format is skipped and counted, never read as a template. Files and
+folders whose name starts with a dot (``.compliance.yaml``, ``.github/``,
+``.gitlab-ci.yml``) are configuration, not templates: they are left out.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from ..errors import InputError, Problem
 from .extract import is_template
 
 GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.DOTGLOB | wcglob.BRACE
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"})
+_SKIP_DIRS = frozenset({"__pycache__", "node_modules"})
 
 
 def matches(relpath: str, patterns: Iterable[str]) -> bool:
@@ -42,24 +44,30 @@ def relative(path: Path, root: Path) -> str:
         return path.resolve().as_posix()
 
 
+def _hidden(relpath: str) -> bool:
+    return any(part.startswith(".") and part not in (".", "..") for part in relpath.split("/"))
+
+
 def display_path(path: Path) -> str:
     """How a file is named in reports: relative to the current folder when inside it."""
     return relative(path, Path.cwd().resolve())
 
 
-def discover(paths: Iterable[str], root: Path, include: list[str], exclude: list[str]) -> Discovered:
+def discover(paths: Iterable[str], root: Path, include: list[str], exclude: list[str], skip: Iterable[str] = ()) -> Discovered:
     """Template files under ``paths`` in a stable order (sorted by relative path).
 
     Files named explicitly are still subject to ``exclude`` (a pre-commit hook passes
-    every changed file), and so are the files found under folders."""
+    every changed file), and so are the files found under folders. ``skip`` names
+    files that are never templates (the baseline)."""
     root = root.resolve()
+    never = {relative(Path(p), root) for p in skip}
     found: dict[str, Path] = {}
     out = Discovered()
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
             for folder, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
                 for name in names:
                     candidate = Path(folder, name)
                     found.setdefault(relative(candidate, root), candidate)
@@ -68,7 +76,7 @@ def discover(paths: Iterable[str], root: Path, include: list[str], exclude: list
         else:
             raise InputError([Problem(arg, 1, 1, "$", "no such file or folder")])
     for rel in sorted(found):
-        if (include and not matches(rel, include)) or (exclude and matches(rel, exclude)):
+        if rel in never or _hidden(rel) or (include and not matches(rel, include)) or (exclude and matches(rel, exclude)):
             out.excluded += 1
         elif not is_template(rel):
             out.skipped.append(rel)

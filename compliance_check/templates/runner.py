@@ -29,6 +29,7 @@ class Options:
     jurisdictions: list[str] = field(default_factory=list)
     fail_on: str | None = None
     baseline: str | None = None
+    write_baseline: str | None = None  # only so that the file is not read as a template
     jobs: int = 1
     progress: bool = False
 
@@ -156,7 +157,8 @@ def run(options: Options) -> Report:
     cli = Selection(tuple(options.packs), tuple(options.jurisdictions)) if options.packs or options.jurisdictions else None
     default = cli or config.default_selection()
     baseline = read_baseline(options.baseline) if options.baseline else None
-    found = discover(options.paths, config.root, config.include, config.exclude)
+    found = discover(options.paths, config.root, config.include, config.exclude,
+                     skip=[p for p in (options.baseline, options.write_baseline) if p])
 
     checkers: dict[Any, Checker] = {}
     for selection in ([default] if default else []) + config.selections():

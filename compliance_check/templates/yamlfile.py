@@ -36,7 +36,10 @@ def extract_yaml(text: str, filename: str) -> Extracted:
             return
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
-            spans.append((node.start_mark.index, node.end_mark.index))
+            start = node.start_mark.index
+            if node.style in ("|", ">"):  # a comment may follow the block header on its line
+                start = text.find("\n", start, node.end_mark.index) + 1 or node.end_mark.index
+            spans.append((start, node.end_mark.index))
             if node.tag == _STR and node.value.strip():
                 out.pieces.append(Piece(node.value, _offsets(node, text), json_path(path), anchor, group))
         elif isinstance(node, yaml.MappingNode):
