@@ -6,7 +6,10 @@ Detectors (list them in ``detectors``):
 - ``bank_card``: 13-19 digits (optionally grouped by spaces or dashes) passing Luhn;
 - ``phone``: mainland mobile numbers, NANP numbers, E.164 numbers;
 - ``cn_mobile``: mainland mobile numbers only (a personal number, unlike a hotline);
-- ``email``: e-mail addresses.
+- ``email``: e-mail addresses;
+- ``ssn``: a US Social Security number (or ITIN) written as 3-2-4 digits with
+  separators (``987-65-4320``, ``987 65 4320``, ``987.65.4320``); numbers no SSN can
+  have (area 000 or 666, group 00, serial 0000) are left alone.
 
 Detectors read the original text with full-width forms narrowed one for one (so
 full-width digits count and offsets stay put) and placeholders blanked (they are
@@ -23,7 +26,7 @@ Passing example::
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import functools
 import re
@@ -53,6 +56,8 @@ _DETECTOR_RE = {
     ),
     "cn_mobile": rf"(?<![0-9+])(?:\+?86{_SEP}?)?1[3-9]{_D}{_SEP}?{_D}{{4}}{_SEP}?{_D}{{4}}(?!{_D})",
     "email": r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+    # Separators are required: nine bare digits are as often an account or routing number.
+    "ssn": rf"(?<![0-9])(?<![0-9][ .\-]){_D}{{3}}[ .\-]{_D}{{2}}[ .\-]{_D}{{4}}(?![0-9])(?![ .\-][0-9])",
 }
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -86,12 +91,18 @@ def _valid_card(s: str) -> bool:
     return total % 10 == 0
 
 
+def _valid_ssn(s: str) -> bool:
+    digits = _digits(s)
+    return digits[:3] not in ("000", "666") and digits[3:5] != "00" and digits[5:] != "0000"
+
+
 _VALIDATORS: dict[str, Callable[[str], bool]] = {
     "cn_id": _valid_cn_id,
     "bank_card": _valid_card,
     "phone": lambda s: True,
     "cn_mobile": lambda s: True,
     "email": lambda s: True,
+    "ssn": _valid_ssn,
 }
 
 
@@ -99,44 +110,108 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
 
 # Fewest digits each detector needs in a row; the normalised text has already
 # removed separators (or kept one space) and narrowed full-width digits.
-_MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11}
+_MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11, "ssn": 9}
 
 
 _DIGIT_RUN = re.compile("[0-9](?: ?[0-9])*")
-_FEWEST_DIGITS = min(_MIN_DIGITS.values())
-_ENOUGH_DIGITS = re.compile(f"[0-9](?: ?[0-9]){{{_FEWEST_DIGITS - 1}}}")
+# UTF-8 bytes of a normalised text -> b"0" for a digit, b" " for the space, b"x" for the rest
+# (every byte of a non-ASCII character is >= 0x80, so it never reads as a digit).
+_DIGIT_SHAPE = bytes.maketrans(
+    bytes(range(256)), bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 if b == 0x20 else 0x78 for b in range(256))
+)
 
 
 @functools.lru_cache(maxsize=16)
+def _digit_shape(text: str) -> bytes:
+    """``text`` reduced to digits, spaces and the rest; cached because every gate of
+    every loaded pack asks about the same message. Substring tests on it are far
+    cheaper than a regular expression over the text."""
+    return text.encode("utf-8").translate(_DIGIT_SHAPE)
+
+
 def _longest_digit_run(text: str) -> int:
-    """Digits in the longest run (single spaces allowed) of a normalised text, or 0
-    when it is shorter than any detector needs; cached because every gate of every
-    loaded pack asks about the same message."""
-    if _ENOUGH_DIGITS.search(text) is None:  # most messages: no detector could fire
-        return 0
+    """Digits in the longest run (single spaces allowed) of a normalised text."""
     runs = _DIGIT_RUN.findall(text)
     return max(len(r) - r.count(" ") for r in runs) if runs else 0
 
 
+def _has_digit_run(text: str, min_digits: int) -> bool:
+    shape = _digit_shape(text)
+    if b"0" * min_digits in shape:
+        return True
+    # Digits split by a kept space ("6222 0212 3456 7890") are one run too; rare.
+    return b"0 0" in shape and _longest_digit_run(text) >= min_digits
+
+
 @functools.cache
-def _gate(needs_at: bool, min_digits: int | None) -> Callable[[NormalisedText], bool]:
+def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Callable[[NormalisedText], bool]:
     def gate(nt: NormalisedText) -> bool:
         if needs_at and ("@" in nt.original or "\uff20" in nt.original):
             return True
-        return min_digits is not None and _longest_digit_run(nt.text) >= min_digits
+        if min_digits is not None and _has_digit_run(nt.text, min_digits):
+            return True
+        for name in hinted:
+            if _has_digit_run(nt.text, _MIN_DIGITS[name]) and (
+                not nt.original.isascii() or _ASCII_HINTS[name].search(nt.original) is not None
+            ):
+                return True
+        return False
 
     return gate
 
 
-# The standard library's engine: these patterns are simple and linear, and it runs them faster.
-_COMPILED = {name: re.compile(source) for name, source in _DETECTOR_RE.items()}
+Finder = Callable[[str], Iterator[tuple[int, int]]]
+
+
+def _regex_finder(name: str) -> Finder:
+    # The standard library's engine: these patterns are simple and linear, and it runs them faster.
+    pattern, valid, needs = re.compile(_DETECTOR_RE[name]), _VALIDATORS[name], _NEEDS.get(name)
+
+    def find(text: str) -> Iterator[tuple[int, int]]:
+        if needs is not None and needs not in text:  # the e-mail pattern is slow to fail without @
+            return
+        for m in pattern.finditer(text):
+            if valid(m.group()):
+                yield m.span()
+
+    return find
 
 
 _NEEDS = {"email": "@"}  # a character a detector's match must contain
 
+# ``cn_mobile`` as written in _DETECTOR_RE starts with a look-behind and an optional
+# prefix, which makes the engine try every position of every message; its core starts
+# with a literal "1", which the engine skips to at C speed. The +86 prefix and the
+# look-behind are checked by hand around each core match, with the same result.
+_CN_MOBILE_CORE = re.compile(rf"1[3-9]{_D}{_SEP}?{_D}{{4}}{_SEP}?{_D}{{4}}(?!{_D})")
+_CN_MOBILE_PREFIX = re.compile(rf"\+?86{_SEP}?$")
 
-def compile(params: dict[str, Any]) -> list[tuple[re.Pattern, Callable[[str], bool], str | None]]:
-    return [(_COMPILED[name], _VALIDATORS[name], _NEEDS.get(name)) for name in params["detectors"]]
+
+def _find_cn_mobile(text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    while (core := _CN_MOBILE_CORE.search(text, pos)) is not None:
+        start, end = core.span()
+        prefix = _CN_MOBILE_PREFIX.search(text, max(0, start - 4), start)
+        for candidate in ((prefix.start(), start) if prefix else (start,)):
+            if candidate == 0 or text[candidate - 1] not in "0123456789+":
+                yield candidate, end
+                pos = end
+                break
+        else:
+            pos = start + 1
+
+
+# A detector whose digits, once normalisation has dropped the separators, look like
+# many other numbers ("1-800-555-1234" folds to the 11 digits of a mainland mobile)
+# opens its gate only where this pattern also occurs in an ASCII original (where no
+# full-width digit can hide it).
+_ASCII_HINTS = {"cn_mobile": _CN_MOBILE_CORE}
+
+_FINDERS: dict[str, Finder] = {name: _regex_finder(name) for name in _DETECTOR_RE} | {"cn_mobile": _find_cn_mobile}
+
+
+def compile(params: dict[str, Any]) -> list[Finder]:
+    return [_FINDERS[name] for name in params["detectors"]]
 
 
 def make_gate(params: dict[str, Any]) -> Callable[[NormalisedText], bool]:
@@ -144,8 +219,9 @@ def make_gate(params: dict[str, Any]) -> Callable[[NormalisedText], bool]:
     with the same test share one gate, which runs once per message; most messages
     (no @, no long run of digits) then skip the detectors."""
     detectors = params["detectors"]
-    lengths = [_MIN_DIGITS[d] for d in detectors if d in _MIN_DIGITS]
-    return _gate("email" in detectors, min(lengths) if lengths else None)
+    lengths = [_MIN_DIGITS[d] for d in detectors if d in _MIN_DIGITS and d not in _ASCII_HINTS]
+    hinted = tuple(sorted(d for d in detectors if d in _ASCII_HINTS))
+    return _gate("email" in detectors, min(lengths) if lengths else None, hinted)
 
 
 def _masked(original: str) -> str:
@@ -160,14 +236,8 @@ def _masked(original: str) -> str:
     return "".join(parts)
 
 
-def find(params: dict[str, Any], detectors: list[tuple[re.Pattern, Callable[[str], bool], str | None]], ctx: MatchContext) -> list[Match]:
+def find(params: dict[str, Any], detectors: list[Finder], ctx: MatchContext) -> list[Match]:
     original = ctx.nt.original
     text = _masked(original) if PLACEHOLDER in ctx.nt.text else original
     text = text.translate(_NARROW) if _WIDE.search(text) else text
-    return [
-        Match(m.start(), m.end(), in_original=True)
-        for pattern, valid, needs in detectors
-        if needs is None or needs in text  # the e-mail pattern is slow to fail on text without @
-        for m in pattern.finditer(text)
-        if valid(m.group())
-    ]
+    return [Match(start, end, in_original=True) for finder in detectors for start, end in finder(text)]

@@ -148,12 +148,16 @@ class CompiledPacks:
     automaton: ahocorasick_rs.AhoCorasick | None
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
     owners: list[list[tuple[int, int, str]]]
-    # variant forms that are one Latin word ("u", "sb", "d3adbeat"), per group: found by
-    # comparing the message's Latin words with them, since in the automaton a one-letter
-    # form would hit inside every word
+    # Variant forms that are one Latin word ("u", "sb", "d3adbeat") must match whole
+    # words: in the main automaton a one-letter form would hit inside every word. When
+    # every such form is ASCII, a second automaton holds them padded with spaces (" u ")
+    # and scans an ASCII message padded the same way; other messages (Chinese: few Latin
+    # words) compare their Latin words with the set of forms.
     word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     all_word_forms: frozenset[str] = frozenset()
     ascii_forms: bool = True  # every single-word form is ASCII
+    word_automaton: ahocorasick_rs.AhoCorasick | None = None
+    word_form_groups: list[tuple[int, ...]] = field(default_factory=list)  # pattern -> groups
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -187,15 +191,19 @@ class CompiledPacks:
         matches = self.automaton.find_matches_as_indexes(base.text, overlapping=True) if self.automaton is not None else ()
         hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
         disguised: set[int] = set()
-        if self.word_forms:
-            text = base.text
-            if not text.isascii():
-                # Non-ASCII characters (CJK, the placeholder mark) only separate words here;
-                # ASCII-only forms are whole words of what is left.
-                text = text.encode("ascii", "replace").decode("ascii").replace("?", " ") if self.ascii_forms else None
+        if self.word_automaton is not None and base.text.isascii():
             # Every ASCII character of normalised text but the space is a Latin letter or
-            # digit, so the words are what split() gives, much faster than a regex.
-            found = self.all_word_forms.intersection(text.split() if text is not None else _LATIN_WORD.findall(base.text))
+            # digit, so " form " in " text " is a whole word.
+            for index, _, _ in self.word_automaton.find_matches_as_indexes(f" {base.text} ", overlapping=True):
+                disguised.update(self.word_form_groups[index])
+        elif self.word_forms:
+            if self.ascii_forms:
+                # Non-ASCII characters (CJK, the placeholder mark) only separate words here
+                # ("?" is punctuation, folded away); few words, so a set beats the automaton.
+                words = base.text.encode("ascii", "replace").decode("ascii").replace("?", " ").split()
+            else:
+                words = _LATIN_WORD.findall(base.text)
+            found = self.all_word_forms.intersection(words)
             if found:
                 for group_index, forms in self.word_forms:
                     if not forms.isdisjoint(found):
@@ -323,10 +331,18 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
             if form not in single_words:
                 owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
     phrases = list(owners)
+    ascii_forms = all(f.isascii() for _, forms in word_forms for f in forms)
+    form_groups: dict[str, tuple[int, ...]] = {}
+    for group_index, forms in word_forms:
+        for form in forms:
+            form_groups[form] = form_groups.get(form, ()) + (group_index,)
+    padded = [f" {form} " for form in form_groups]
     return CompiledPacks(
         word_forms=word_forms,
-        all_word_forms=frozenset().union(*(forms for _, forms in word_forms)),
-        ascii_forms=all(f.isascii() for _, forms in word_forms for f in forms),
+        all_word_forms=frozenset(form_groups),
+        ascii_forms=ascii_forms,
+        word_automaton=ahocorasick_rs.AhoCorasick(padded) if padded and ascii_forms else None,
+        word_form_groups=list(form_groups.values()),
         groups=groups,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
         owners=[owners[p] for p in phrases],

@@ -120,6 +120,14 @@ def _ascii_tables() -> tuple[bytes, bytes]:
     return bytes(mapping), bytes(deleted)
 
 
+@functools.cache
+def ascii_keep_table() -> bytes:
+    """A ``bytes.translate`` table giving 1 for an ASCII character that folding keeps
+    and 0 for one it deletes: the offset map of ASCII text, for ``itertools.compress``."""
+    _, deleted = _ascii_tables()
+    return bytes(0 if b in deleted else 1 for b in range(256))
+
+
 def fold_text(text: str) -> str:
     """``text.translate(fold_table())``, faster."""
     if text.isascii():  # bytes.translate is several times faster than str.translate

@@ -10,8 +10,9 @@ same whitespace rule, so they produce the same text.
 from __future__ import annotations
 
 import re
+from itertools import compress
 
-from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, fold_table, fold_text
+from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text
 from .placeholders import find_placeholders
 
 # A placeholder counts as a word here, so "tell {name} he owes" keeps its spaces.
@@ -124,6 +125,8 @@ _SPACE_RUN_RE = re.compile(" +")
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     """The normalised text with, for each of its characters, the original span it
     came from. Same folding and spacing rule as ``normalise``, with bookkeeping."""
+    if original.isascii() and not find_placeholders(original):
+        return _mapped_ascii(original)
     fold = fold_table().get
     pieces = [fold(ord(c), c) for c in original]
     ends_override: dict[int, int] = {}
@@ -138,6 +141,32 @@ def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     else:
         starts = [i for i, p in enumerate(pieces) for _ in p]
     ends = [ends_override.get(i, i + 1) for i in starts] if ends_override else [i + 1 for i in starts]
+    return _collapse_mapped(folded, starts, ends)
+
+
+def _mapped_ascii(original: str) -> tuple[str, list[int], list[int]]:
+    """``_mapped_normalise`` of ASCII text without placeholders (most English
+    messages), without a Python step per character: each character folds to one
+    character or to nothing, so the map is the kept positions."""
+    data = original.encode("ascii")
+    folded = fold_text(original)
+    n = len(original)
+    if len(folded) == n:
+        starts, ends = list(range(n)), list(range(1, n + 1))
+    else:
+        kept = data.translate(ascii_keep_table())
+        starts, ends = list(compress(range(n), kept)), list(compress(range(1, n + 1), kept))
+    if SPACE in folded and "  " not in folded:
+        # Every ASCII character of folded text but the space is a Latin letter or digit,
+        # so each inner single space is kept as it is: only the ends are trimmed.
+        first, stop = len(folded) - len(folded.lstrip(SPACE)), len(folded.rstrip(SPACE))
+        return folded[first:stop], starts[first:stop], ends[first:stop]
+    return _collapse_mapped(folded, starts, ends)
+
+
+def _collapse_mapped(folded: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+    """``_collapse_spaces`` of ``folded``, carrying each character's original span; a
+    kept space stands for its whole run."""
     if SPACE not in folded:
         return folded, starts, ends
     kept = {m.start() for m in _KEPT_SPACE_RE.finditer(folded)}
