@@ -1,9 +1,9 @@
 """Benchmark: POST /v1/check/message over HTTP, against a bare Flask endpoint (the floor).
 
-    .venv/bin/python bench/service.py [--requests 4000] [--clients 16] [--threads 8] [--repeat 5]
+    .venv/bin/python bench/service.py [--requests 4000] [--clients 16] [--threads 16] [--repeat 5]
 
-Both servers run the same way, in their own process: waitress with --threads worker
-threads, serving a Flask app. The app is the service (``create_app`` with the bundled
+Both servers run the same way, in their own process: ``compliance_check.serve.create_server``
+(waitress with --threads worker threads, as ``compliance-check serve``), serving a Flask app. The app is the service (``create_app`` with the bundled
 packs and a decision log in a temporary folder, so every request is committed to SQLite
 before its answer); the floor is a Flask app whose one route answers the same path with
 a constant JSON body. The load comes from other processes: 16 keep-alive clients
@@ -31,6 +31,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from compliance_check.serve import DEFAULT_THREADS  # noqa: E402
+
 PATH = "/v1/check/message"
 FLOOR_BODY = {"verdict": "pass", "findings": [], "packs": [{"id": "cn-collection", "version": "1.1.0"}],
               "decision_id": "0" * 32}
@@ -38,8 +40,13 @@ FLOOR_BODY = {"verdict": "pass", "findings": [], "packs": [{"id": "cn-collection
 
 def serve(kind: str, threads: int, db: str) -> None:
     """Run one server in this process; print its port on stdout."""
-    import waitress
+    import logging
+
     from flask import Flask, jsonify
+
+    from compliance_check.serve import create_server
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is the load working
 
     if kind == "service":
         from compliance_check.api import create_app
@@ -52,7 +59,7 @@ def serve(kind: str, threads: int, db: str) -> None:
         def constant():
             return jsonify(FLOOR_BODY)
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    server = create_server(app, "127.0.0.1", 0, threads)
     print(server.effective_port, flush=True)
     server.run()
 
@@ -108,7 +115,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=4000, help="requests per measured run")
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--processes", type=int, default=2, help="client processes sharing the clients")
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads of both servers")
+    ap.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="waitress threads of both servers (default: as serve)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--serve", choices=("service", "floor"), help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)

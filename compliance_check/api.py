@@ -21,6 +21,7 @@ from .web.auth import protect_ui
 from .web.catalog import SelectionError, load_catalog
 from .web.problems import ApiProblem, invalid, problem_response
 from .web.service import EXTENSION, Service
+from .web.sessions import PagesOnlySessionInterface
 
 log = logging.getLogger("compliance_check.api")
 
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings(config))
     app.config.update({k: v for k, v in (config or {}).items() if k not in SETTINGS})
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.session_interface = PagesOnlySessionInterface()
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions[EXTENSION] = Service(

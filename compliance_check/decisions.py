@@ -3,7 +3,9 @@
 A decision is durable before its id is returned: ``record`` blocks until the row is
 committed with ``synchronous=FULL`` in WAL mode. One writer thread commits whatever
 decisions are waiting as one transaction (group commit), so concurrent requests share
-an fsync instead of queueing for one each.
+an fsync instead of queueing for one each. Checkpoints (copying the WAL into the
+database file, with fsyncs of their own) run in a thread of their own every second,
+not inside a commit that requests are waiting for.
 
 Message texts are personal data: the log keeps a SHA-256 of each text, and the text
 itself only when the operator asks for it (``store_text``).
@@ -35,6 +37,7 @@ CREATE INDEX IF NOT EXISTS decisions_time ON decisions (time);
 _INSERT = "INSERT INTO decisions (id, time, endpoint, verdict, packs, messages) VALUES (?, ?, ?, ?, ?, ?)"
 _COLUMNS = "id, time, endpoint, verdict, packs, messages"
 _BATCH = 512
+_CHECKPOINT_EVERY_S = 1.0
 _STOP = object()
 
 
@@ -89,6 +92,9 @@ class DecisionLog:
         self._closed = False
         self._writer = threading.Thread(target=self._write_loop, name="decision-log", daemon=True)
         self._writer.start()
+        self._stop_checkpoints = threading.Event()
+        self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="decision-log-checkpoint", daemon=True)
+        self._checkpointer.start()
 
     def record(self, endpoint: str, verdict: str, packs: list[dict[str, str]], messages: list[dict[str, Any]]) -> str:
         """Log one decision and return its id once it is committed. ``messages`` are
@@ -113,8 +119,15 @@ class DecisionLog:
             raise pending.error
         return decision_id
 
+    def _checkpoint_loop(self) -> None:
+        conn = _connect(self.path)
+        while not self._stop_checkpoints.wait(_CHECKPOINT_EVERY_S):
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        conn.close()
+
     def _write_loop(self) -> None:
         conn = _connect(self.path)
+        conn.execute("PRAGMA wal_autocheckpoint=0")
         stopping = False
         while not stopping:
             item = self._queue.get()
@@ -170,3 +183,5 @@ class DecisionLog:
             self._closed = True
             self._queue.put(_STOP)
             self._writer.join()
+            self._stop_checkpoints.set()
+            self._checkpointer.join()

@@ -17,13 +17,16 @@ from typing import Any, NoReturn, TextIO
 
 from .errors import InputError, Problem
 
+DEFAULT_THREADS = 16
+
 
 def add_parsers(sub: Any) -> None:
     """Register ``serve`` and ``decisions`` on the command's subparsers."""
     p = sub.add_parser("serve", help="serve the web form and the JSON API (waitress)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    p.add_argument("--threads", type=int, default=8, metavar="N", help="worker threads (default: 8)")
+    p.add_argument("--threads", type=int, default=DEFAULT_THREADS, metavar="N",
+                   help=f"worker threads (default: {DEFAULT_THREADS}); requests wait on the decision log's fsync, not the CPU")
     p.add_argument("--pack", action="append", default=[], metavar="P",
                    help="bundled pack id, pack file or folder to load (repeatable; default: every bundled pack)")
     p.add_argument("--decisions-db", metavar="PATH", help="SQLite file of the decision log "
@@ -38,13 +41,19 @@ def add_parsers(sub: Any) -> None:
     e.add_argument("--db", metavar="PATH", help="the decision log (default: as for serve)")
 
 
+def create_server(app: Any, host: str, port: int, threads: int) -> Any:
+    """The waitress server of ``compliance-check serve``; bench/service.py serves its floor
+    app through the same function, so both are measured under the same setup."""
+    import waitress
+
+    return waitress.create_server(app, host=host, port=port, threads=threads, ident="compliance-check")
+
+
 def _usage(option: str, message: str) -> NoReturn:
     raise InputError([Problem("<command line>", 1, 1, option, message)])
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    import waitress
-
     from .api import create_app
 
     if args.threads < 1:
@@ -62,7 +71,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         _usage("environment", str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads, ident="compliance-check")
+        server = create_server(app, args.host, args.port, args.threads)
     except OSError as exc:
         _usage("--port", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
 

@@ -162,6 +162,31 @@ def test_phone_flagged(phone):
     assert pii_spans(f"请致电{phone}。") == [phone]
 
 
+def ssn_spans(text):
+    return [text[s:e] for s, e in (f.span for f in of_rule(checker_for("pii_ssn.yaml").check(text), "PS-SSN"))]
+
+
+@pytest.mark.parametrize("ssn", ["987-65-4320", "987 65 4320", "987.65.4320", full_width("123-45-6789")])
+def test_ssn_flagged(ssn):
+    assert ssn_spans(f"We have your SSN as {ssn} on file.") == [ssn]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your SSN ends in 4320.",  # last four only
+        "SSN on file: ***-**-4320",  # masked
+        "Call 1-800-555-0100 today.",  # a phone number is 3-3-4
+        "Card 4111 1111 1111 1111 is past due.",  # not an SSN (the card detector's business)
+        "Reference 1987-65-43201 is closed.",  # a longer number that merely contains the shape
+        "SSN 000-12-3456 or 666-12-3456 or 123-00-4567 or 123-45-0000",  # numbers no SSN can have
+        "Routing 021000021, account 004417829163.",  # bare digits: no separators
+    ],
+)
+def test_ssn_not_flagged(text):
+    assert ssn_spans(text) == []
+
+
 def test_clean_message_has_no_pii():
     assert pii_spans("您的账单将于本月20日到期，请按时还款。") == []
 
