@@ -18,7 +18,7 @@ CONFIG_PROBLEM_CASES = [
     ("packs: us-federal\n", 1, 8, "$.packs", "'us-federal' is not of type 'array'"),
     ("packs: [us-federal]\nfail_on: [error\n", 3, 1, "$", "YAML syntax error"),
     ("packs: [no-such-pack]\n", 1, 8, "$.packs", "unknown pack 'no-such-pack'"),
-    ("packs: [us-federal]\npaths:\n  - glob: 'x/**'\n    disable: [US-NOPE-001]\n", 4, 15, "$.paths[0].disable[0]", "unknown rule 'US-NOPE-001'"),
+    (f"packs: ['{PACK}']\npaths:\n  - glob: 'x/**'\n    disable: [US-NOPE-001]\n", 4, 15, "$.paths[0].disable[0]", "unknown rule 'US-NOPE-001'"),
     ("- just\n- a list\n", 1, 1, "$", "the config must be a YAML mapping"),
 ]
 
@@ -68,17 +68,18 @@ def test_config_is_found_by_walking_up_and_globs_are_relative_to_it(run_cli, tmp
 
 def test_command_line_packs_replace_the_default_packs(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".compliance.yaml").write_text("packs: [cn-collection]\nchannel: email\n", encoding="utf-8")
-    (tmp_path / "a.txt").write_text("This is a debt collector. We will have you arrested.", encoding="utf-8")
-    assert run_cli("templates", "a.txt").code == 0  # the Chinese pack finds nothing in English
-    result = run_cli("templates", "a.txt", "--pack", PACK, "--format", "json")
-    assert [(f["rule"], f["column"]) for f in json.loads(result.out)["findings"]] == [("FX-THREAT", 35)]
+    (tmp_path / ".compliance.yaml").write_text(f"packs: ['{PACK}']\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("你个老赖，We will have you arrested.", encoding="utf-8")
+    result = run_cli("templates", "a.txt", "--format", "json")
+    assert [(f["rule"], f["column"]) for f in json.loads(result.out)["findings"]] == [("FX-THREAT", 14)]
+    result = run_cli("templates", "a.txt", "--pack", str(REPO / "tests" / "fixtures" / "basic.yaml"), "--format", "json")
+    assert [(f["rule"], f["column"]) for f in json.loads(result.out)["findings"]] == [("FX-INSULT", 3)]
 
 
 def test_fail_on_comes_from_the_config_unless_given(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".compliance.yaml").write_text("packs: [cn-collection]\nchannel: sms\nfail_on: warning\n", encoding="utf-8")
-    (tmp_path / "a.txt").write_text("您的借款已逾期。", encoding="utf-8")  # CN-DISCLOSE-001 is a warning
+    (tmp_path / ".compliance.yaml").write_text(f"packs: ['{PACK}']\nfail_on: warning\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("We will sue you.", encoding="utf-8")  # FX-SUE is a warning
     assert run_cli("templates", "a.txt").code == 1
     assert run_cli("templates", "a.txt", "--fail-on", "error").code == 0
 

@@ -180,10 +180,3 @@ def test_a_bad_baseline_file_is_an_input_error(run_cli, repo, tmp_path, content,
     result = run_cli("templates", ".", "--baseline", str(bad))
     assert result.code == 2
     assert result.err.strip() == f"{bad}:{message}" or result.err.startswith(f"{bad}:{message}")
-
-
-def test_the_sample_baseline_holds_the_legacy_finding(run_cli):
-    data = json.loads(run_cli("templates", "corpus/templates", "--baseline", "corpus/templates/baseline.json", "--format", "json").out)
-    baselined = [(f["path"], f["line"]) for f in data["findings"] if f["baselined"]]
-    assert baselined == [("corpus/templates/letters/legacy-notice.txt", 3)]
-    assert data["stale_baseline"] == []
