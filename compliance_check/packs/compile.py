@@ -166,12 +166,30 @@ class CompiledPacks:
         if plan is None:
             scopes = [g.scope(channel) for g in self.groups]
             applies = [a for a, _, _ in scopes]
+            # Rules that need a hit of every role (near: a and b) are mostly hit on one
+            # role by ordinary words ("call", "your", 联系); a phrase only sets that role's
+            # bit, and such a rule is looked at only once all its bits are set. Rule k's
+            # role i is bit k + i * width.
+            needy = sorted({(g, r) for entries in self.owners for g, r, _ in entries
+                            if r != _VARIANT and r in self.groups[g].needs and applies[g][r]})
+            width = len(needy)
+            roles_of = {key: sorted(self.groups[key[0]].needs[key[1]]) for key in needy}
+            bit_of = {key: k for k, key in enumerate(needy)}
             owners = []
             for entries in self.owners:
-                triggering = tuple((g, r, role) for g, r, role in entries if r != _VARIANT and role != EXCEPT_ROLE and applies[g][r])
+                triggering, needy_owners, mask = [], [], 0
+                for g, r, role in entries:
+                    if r == _VARIANT or role == EXCEPT_ROLE or not applies[g][r]:
+                        continue
+                    if (g, r) in bit_of:
+                        if role in roles_of[(g, r)]:
+                            mask |= 1 << (bit_of[(g, r)] + roles_of[(g, r)].index(role) * width)
+                        needy_owners.append((g, r, role))
+                    else:
+                        triggering.append((g, r, role))
                 excepting = tuple((g, r) for g, r, role in entries if role == EXCEPT_ROLE and applies[g][r])
                 variant_groups = tuple(g for g, r, _ in entries if r == _VARIANT)
-                owners.append((triggering, excepting, variant_groups))
+                owners.append((tuple(triggering), mask, tuple(needy_owners), excepting, variant_groups))
             plan = self._plans[channel] = _ChannelPlan(
                 applies=applies,
                 owners=owners,
@@ -179,6 +197,11 @@ class CompiledPacks:
                 gated={i: g for i, (_, _, g) in enumerate(scopes) if g},
                 always=[i for i, (_, u, g) in enumerate(scopes) if u or g],
                 gates=_gates_by_function(scopes),
+                needy=needy,
+                absent_roles=[
+                    sum(1 << k for k, key in enumerate(needy) if len(roles_of[key]) <= plane)
+                    for plane in range(max((len(v) for v in roles_of.values()), default=0))
+                ],
             )
         return plan
 
@@ -211,29 +234,24 @@ class CompiledPacks:
         exceptions: _Exceptions = []
         if matches:
             owners = plan.owners
+            role_bits = 0
             for index, start, end in matches:
-                triggering, excepting, variant_groups = owners[index]
+                triggering, mask, _, excepting, variant_groups = owners[index]
                 for group_index, rule_index, role in triggering:
-                    by_rule = hits.get(group_index)
-                    if by_rule is None:
-                        by_rule = hits[group_index] = {}
-                    by_role = by_rule.get(rule_index)
-                    if by_role is None:
-                        by_role = by_rule[rule_index] = {}
-                    spans = by_role.get(role)
-                    if spans is None:
-                        by_role[role] = [(start, end)]
-                    else:
-                        spans.append((start, end))
+                    _add_hit(hits, group_index, rule_index, role, start, end)
+                if mask:
+                    role_bits |= mask
                 if excepting:
                     exceptions.append((excepting, start, end))
                 if variant_groups:
                     disguised.update(variant_groups)
-            for group_index, by_rule in hits.items():
-                needs = self.groups[group_index].needs
-                if needs:
-                    for rule_index in [r for r in by_rule if r in needs and not needs[r] <= by_rule[r].keys()]:
-                        del by_rule[rule_index]
+            if role_bits:
+                complete = plan.complete(role_bits)
+                if complete:  # rare: collect the hits of the rules with every role hit
+                    for index, start, end in matches:
+                        for group_index, rule_index, role in owners[index][2]:
+                            if (group_index, rule_index) in complete:
+                                _add_hit(hits, group_index, rule_index, role, start, end)
         if not hits and not disguised and not plan.unconditional:
             return self._gated_only(base, plan, exceptions)  # the common case: nothing but gates to try
         visit = plan.always
@@ -290,6 +308,20 @@ class CompiledPacks:
 _Exceptions = list[tuple[tuple[tuple[int, int], ...], int, int]]  # (owners, start, end) of exception phrases
 
 
+def _add_hit(hits: dict[int, Hits], group_index: int, rule_index: int, role: str, start: int, end: int) -> None:
+    by_rule = hits.get(group_index)
+    if by_rule is None:
+        by_rule = hits[group_index] = {}
+    by_role = by_rule.get(rule_index)
+    if by_role is None:
+        by_role = by_rule[rule_index] = {}
+    spans = by_role.get(role)
+    if spans is None:
+        by_role[role] = [(start, end)]
+    else:
+        spans.append((start, end))
+
+
 def _attach_exceptions(group_hits: Hits, group_index: int, candidates: set[int], exceptions: _Exceptions) -> None:
     """Give the rules that will run their exception hits; other rules never need them."""
     for excepting, start, end in exceptions:
@@ -301,12 +333,30 @@ def _attach_exceptions(group_hits: Hits, group_index: int, candidates: set[int],
 @dataclass
 class _ChannelPlan:
     applies: list[list[bool]]  # per group, per rule
-    # automaton pattern index -> (triggering owners, exception owners, groups whose variant form it is)
-    owners: list[tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...], tuple[int, ...]]]
+    # automaton pattern index -> (triggering owners, role bits it sets, the owners behind
+    # those bits, exception owners, groups whose variant form it is)
+    owners: list[tuple[tuple[tuple[int, int, str], ...], int, tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...], tuple[int, ...]]]
     unconditional: dict[int, list[int]]  # group -> rules that always run
     gated: dict[int, list[tuple["Gate", int]]]  # group -> (gate, rule) that run when the gate opens
     always: list[int]  # groups to visit even without a phrase hit
     gates: list[tuple["Gate", list[tuple[int, int]]]]  # each distinct gate -> (group, rule) it opens
+    needy: list[tuple[int, int]]  # (group, rule) of the rules that need every role, by bit
+    # per role plane: the bits of the rules that need no role there (fewer roles), set
+    absent_roles: list[int]
+
+    def complete(self, role_bits: int) -> set[tuple[int, int]]:
+        """The rules every one of whose roles has a bit set in ``role_bits``."""
+        width = len(self.needy)
+        plane_mask = (1 << width) - 1
+        found = plane_mask
+        for plane, absent in enumerate(self.absent_roles):
+            found &= ((role_bits >> (plane * width)) & plane_mask) | absent
+        out = set()
+        while found:
+            low = found & -found
+            out.add(self.needy[low.bit_length() - 1])
+            found ^= low
+        return out
 
 
 def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate, int]]]]) -> list[tuple[Gate, list[tuple[int, int]]]]:
