@@ -9,6 +9,7 @@ folders whose name starts with a dot (``.compliance.yaml``, ``.github/``,
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +24,14 @@ GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.DOTGLOB | wcglob.BRACE
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules"})
 
 
+@functools.lru_cache(maxsize=256)
+def _matcher(patterns: tuple[str, ...]) -> wcglob.WcMatcher:  # compiled once per pattern list
+    return wcglob.compile(list(patterns), flags=GLOB_FLAGS)
+
+
 def matches(relpath: str, patterns: Iterable[str]) -> bool:
     """Whether ``relpath`` (relative to the root, ``/``-separated) matches any pattern."""
-    return wcglob.globmatch(relpath, list(patterns), flags=GLOB_FLAGS)
+    return _matcher(tuple(patterns)).match(relpath)
 
 
 @dataclass
@@ -37,20 +43,20 @@ class Discovered:
 
 
 def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with ``/``; as given (absolute) when outside it."""
+    """``path`` (absolute) relative to ``root`` with ``/``; absolute when outside it."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return path.as_posix()
 
 
 def _hidden(relpath: str) -> bool:
     return any(part.startswith(".") and part not in (".", "..") for part in relpath.split("/"))
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, cwd: Path) -> str:
     """How a file is named in reports: relative to the current folder when inside it."""
-    return relative(path, Path.cwd().resolve())
+    return relative(path, cwd)
 
 
 def discover(paths: Iterable[str], root: Path, include: list[str], exclude: list[str], skip: Iterable[str] = ()) -> Discovered:
@@ -60,11 +66,12 @@ def discover(paths: Iterable[str], root: Path, include: list[str], exclude: list
     every changed file), and so are the files found under folders. ``skip`` names
     files that are never templates (the baseline)."""
     root = root.resolve()
-    never = {relative(Path(p), root) for p in skip}
+    cwd = Path.cwd().resolve()
+    never = {relative(Path(p).resolve(), root) for p in skip}
     found: dict[str, Path] = {}
     out = Discovered()
     for arg in paths:
-        path = Path(arg)
+        path = Path(arg).resolve()  # once per argument; walked files are then absolute already
         if path.is_dir():
             for folder, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
@@ -74,12 +81,12 @@ def discover(paths: Iterable[str], root: Path, include: list[str], exclude: list
         elif path.is_file():
             found.setdefault(relative(path, root), path)
         else:
-            raise InputError([Problem(arg, 1, 1, "$", "no such file or folder")])
+            raise InputError([Problem(str(arg), 1, 1, "$", "no such file or folder")])
     for rel in sorted(found):
         if rel in never or _hidden(rel) or (include and not matches(rel, include)) or (exclude and matches(rel, exclude)):
             out.excluded += 1
         elif not is_template(rel):
             out.skipped.append(rel)
         else:
-            out.files.append((found[rel], rel, display_path(found[rel])))
+            out.files.append((found[rel], rel, display_path(found[rel], cwd)))
     return out
