@@ -16,7 +16,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .decisions import DecisionLog
-from .web import api_v1, meta, pages
+from .web import api_v1, contacts_page, meta, pages
 from .web.auth import protect_ui
 from .web.catalog import SelectionError, load_catalog
 from .web.problems import ApiProblem, invalid, problem_response
@@ -47,6 +47,7 @@ SETTINGS: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "MAX_MESSAGE_CHARS": ("COMPLIANCE_CHECK_MAX_MESSAGE_CHARS", _int, 20_000),
     "MAX_MESSAGES": ("COMPLIANCE_CHECK_MAX_MESSAGES", _int, 1_000),
     "MAX_RECORDS": ("COMPLIANCE_CHECK_MAX_RECORDS", _int, 100_000),
+    "MAX_UPLOAD_BYTES": ("COMPLIANCE_CHECK_MAX_UPLOAD_BYTES", _int, 16 * 1024 * 1024),
     "API_KEYS": ("COMPLIANCE_CHECK_API_KEYS", _names, []),
     "PROTECT_UI": ("COMPLIANCE_CHECK_PROTECT_UI", _flag, False),
     "SECRET_KEY": ("COMPLIANCE_CHECK_SECRET_KEY", str, None),
@@ -89,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(meta.bp)
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(contacts_page.bp)
     _register_errors(app)
     return app
 

@@ -3,15 +3,23 @@ checker, log the decision, answer."""
 from __future__ import annotations
 
 import re
+import time
+from datetime import datetime, timezone
 from typing import Any
 
 from flask import Blueprint, jsonify
 
 from ..checker import MessageResult
+from ..contacts.audit import INPUT_RULE
+from ..contacts.next_contact import OUTCOMES, NoZone, next_contact
+from ..contacts.records import parse_time
+from ..contacts.zones import ZoneError, zones_for_tz
+from ..findings import verdict
 from ..cli import _pack_dict as pack_document
 from .auth import protect_api
 from .body import check_count, check_text_length, json_body
-from .problems import ApiProblem
+from .contacts import audit, auditor_for, records_from_request, records_text, rejected_entries
+from .problems import ApiProblem, invalid
 from .service import service
 
 bp = Blueprint("api_v1", __name__, url_prefix="/v1")
@@ -19,6 +27,7 @@ bp.before_request(protect_api)
 
 _VERDICT_RANK = {"pass": 0, "warn": 1, "block": 2}
 _DECISION_ID = re.compile(r"^[0-9a-f]{32}$")
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def _entry(result: MessageResult, text: str, **extra: Any) -> dict[str, Any]:
@@ -55,6 +64,68 @@ def check_messages():
     verdict = max((r["verdict"] for r in results), key=_VERDICT_RANK.__getitem__, default="pass")
     decision_id = svc.decisions.record("/v1/check/messages", verdict, svc.catalog.pack_records(ids), entries)
     return jsonify({"results": results, "packs": checker.pack_summaries, "decision_id": decision_id})
+
+
+def _selection_field(body: dict[str, Any]) -> str:
+    return "$.packs" if "packs" in body else "$.jurisdiction" if "jurisdiction" in body else "$"
+
+
+@bp.post("/check/contacts")
+def check_contacts():
+    body = json_body("check-contacts.request.json")
+    check_count(body["records"], "$.records", "MAX_RECORDS", "records")
+    svc = service()
+    ids = svc.catalog.select(body.get("packs"), body.get("jurisdiction"))
+    auditor = auditor_for(svc.catalog, ids, _selection_field(body))
+    items = records_from_request(body["records"])
+    result = audit(auditor, items)
+    judged = [f for f in result.findings if f.kind != INPUT_RULE]
+    rejected = rejected_entries(result.rejected_problems, items)
+    outcome = verdict(judged)
+    decision_id = svc.decisions.record("/v1/check/contacts", outcome, svc.catalog.pack_records(ids), [{
+        "text": records_text(body["records"]), "records": len(items), "rejected": result.rejected,
+        "verdict": outcome, "rules": [f.rule for f in judged]}])
+    return jsonify({"verdict": outcome, "findings": [f.to_dict() for f in judged], "rejected": rejected,
+                    "summary": result.summary(), "packs": result.packs, "decision_id": decision_id})
+
+
+@bp.post("/contacts/next")
+def contacts_next():
+    body = json_body("contacts-next.request.json")
+    check_count(body["records"], "$.records", "MAX_RECORDS", "records")
+    problems = []
+    if "after" in body:
+        try:
+            after = parse_time(body["after"])
+        except ValueError as exc:
+            problems.append(("$.after", str(exc)))
+    else:
+        after = datetime.fromtimestamp(int(time.time()) + 1, timezone.utc)  # now, to the next whole second
+    if "tz" in body:
+        try:
+            zones_for_tz(body["tz"])
+        except ZoneError as exc:
+            problems.append(("$.tz", str(exc)))
+    if "phone" in body and not _E164.fullmatch(body["phone"]):
+        problems.append(("$.phone", "not an E.164 number (+ country code and digits, e.g. +12125550100)"))
+    if problems:
+        raise invalid(problems)
+    svc = service()
+    ids = svc.catalog.select(body.get("packs"), body.get("jurisdiction"))
+    auditor = auditor_for(svc.catalog, ids, _selection_field(body))
+    items = records_from_request(body["records"])
+    try:
+        answer = next_contact(auditor, items, body["account"], body["channel"], after, OUTCOMES,
+                              body.get("tz"), body.get("phone"), body.get("debtor"))
+    except NoZone as exc:
+        raise invalid([("$.tz", str(exc))]) from None
+    outcome = "block" if answer.allowed_at is None else "warn" if answer.allowed_at > after.timestamp() else "pass"
+    decision_id = svc.decisions.record("/v1/contacts/next", outcome, svc.catalog.pack_records(ids), [{
+        "text": records_text(body["records"]), "records": len(items), "rejected": len(answer.rejected),
+        "verdict": outcome, "rules": [b.rule for b in answer.blocked_by]}])
+    rejected = [(r.line, name, message) for r in answer.rejected for name, message in r.problems]
+    return jsonify({**answer.to_dict(), "rejected": rejected_entries(rejected, items),
+                    "packs": auditor.pack_summaries, "decision_id": decision_id})
 
 
 @bp.get("/packs")

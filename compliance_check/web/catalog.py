@@ -1,5 +1,6 @@
 """The packs a server loads at start, their content hashes, and one compiled ``Checker``
-per pack selection (compiled at start for the common selections, else once on first use)."""
+(messages) and ``Auditor`` (contact logs) per pack selection: checkers are compiled at
+start for the common selections, everything else once on first use."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,6 +11,7 @@ import threading
 from typing import Any, Iterable, Sequence
 
 from ..checker import Checker
+from ..contacts.audit import Auditor
 from ..packs.loader import PackLibrary, load_packs
 from ..packs.model import Pack
 
@@ -49,6 +51,7 @@ class Catalog:
         self.packs: dict[str, Pack] = {p.id: p for p in packs}
         self.digests = {pack_id: pack_digest(p) for pack_id, p in self.packs.items()}
         self._checkers: dict[tuple[str, ...], Checker] = {}
+        self._auditors: dict[tuple[str, ...], Auditor] = {}
         self._lock = threading.Lock()
         for ids in {self.select(None, None), *(self.select(None, j) for j in self.jurisdictions()),
                     *(self.select([i], None) for i in self.packs)}:
@@ -85,6 +88,16 @@ class Catalog:
                 if checker is None:
                     checker = self._checkers[ids] = Checker(self.packs[i] for i in ids)
         return checker
+
+    def auditor(self, ids: tuple[str, ...]) -> Auditor:
+        """The contact rules of the packs ``ids`` (none, when they have none)."""
+        auditor = self._auditors.get(ids)
+        if auditor is None:
+            with self._lock:
+                auditor = self._auditors.get(ids)
+                if auditor is None:
+                    auditor = self._auditors[ids] = Auditor(self.packs[i] for i in ids)
+        return auditor
 
     def pack_records(self, ids: Iterable[str]) -> list[dict[str, str]]:
         """What the decision log keeps about the packs of a decision."""

@@ -57,7 +57,8 @@ def build_openapi(config: Mapping[str, Any], pack_ids: Sequence[str], jurisdicti
     components["Jurisdiction"]["pattern"] = "^(" + "|".join(_any_case(j) for j in jurisdictions) + ")$"
     components.update({s["title"]: _convert(s) for name, s in files.items() if name != _COMMON})
     limits = (f"Limits: {config['MAX_CONTENT_LENGTH']:,} bytes per body, {config['MAX_MESSAGE_CHARS']:,} characters "
-              f"per message, {config['MAX_MESSAGES']:,} messages per batch (413 beyond).")
+              f"per message, {config['MAX_MESSAGES']:,} messages per batch, {config['MAX_RECORDS']:,} contact records "
+              "per request (413 beyond).")
     write_errors = _problems(400, 413, 415, 422, 500)
     secured = bool(config["API_KEYS"])
     auth_errors = _problems(401) if secured else {}
@@ -97,6 +98,14 @@ def build_openapi(config: Mapping[str, Any], pack_ids: Sequence[str], jurisdicti
                 "Check a batch of messages", {"200": {"description": "One result per message, in order",
                                                       "content": _json("check-messages.response.json")}, **write_errors},
                 "checkMessages", body="check-messages.request.json")},
+            "/v1/check/contacts": {"post": operation(
+                "Audit a contact log", {"200": {"description": "Findings, rejected records and a summary",
+                                                "content": _json("check-contacts.response.json")}, **write_errors},
+                "checkContacts", body="check-contacts.request.json")},
+            "/v1/contacts/next": {"post": operation(
+                "When may this account next be contacted", {"200": {"description": "The earliest allowed time and what blocks",
+                                                               "content": _json("contacts-next.response.json")}, **write_errors},
+                "nextContact", body="contacts-next.request.json")},
             "/v1/packs": {"get": operation("The loaded packs", {"200": {"description": "Packs",
                                            "content": _json("packs.response.json")}}, "listPacks")},
             "/v1/packs/{pack_id}": {"get": operation(

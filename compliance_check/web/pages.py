@@ -20,7 +20,7 @@ from .service import service
 bp = Blueprint("pages", __name__)
 
 
-def _scopes(catalog: Catalog, strings: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+def scope_options(catalog: Catalog, strings: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
     """Option groups of the rules select: jurisdictions, then single packs."""
     return [
         ("", [("", strings["scope_all"])]),
@@ -29,12 +29,12 @@ def _scopes(catalog: Catalog, strings: dict[str, str]) -> list[tuple[str, list[t
     ]
 
 
-def _default_scope(catalog: Catalog, lang: str) -> str:
+def default_scope(catalog: Catalog, lang: str) -> str:
     preferred = "CN" if lang == "zh" else "US"
     return f"jurisdiction:{preferred}" if preferred in catalog.jurisdictions() else ""
 
 
-def _selection(catalog: Catalog, scope: str) -> tuple[str, ...]:
+def selection(catalog: Catalog, scope: str) -> tuple[str, ...]:
     kind, _, value = scope.partition(":")
     if kind == "jurisdiction":
         return catalog.select(None, value)
@@ -51,7 +51,7 @@ def _render(lang: str, status: int = 200, text: str = "", channel: str = "sms", 
     strings = STRINGS[lang]
     context: dict[str, Any] = {
         "t": strings, "lang": lang, "text": text, "channel": channel, "channels": CHANNELS,
-        "scope": _default_scope(catalog, lang) if scope is None else scope, "scopes": _scopes(catalog, strings),
+        "scope": default_scope(catalog, lang) if scope is None else scope, "scopes": scope_options(catalog, strings),
         "csrf_field": CSRF_FIELD, "csrf_token": csrf_token(), "ui_token": ui_token(), "ui_token_header": UI_TOKEN_HEADER,
         "verdict": result.verdict if result else None,
         "findings": [f.to_dict() for f in result.findings] if result else [],
@@ -86,7 +86,7 @@ def submit():
         return _render(lang, 413, error=strings["too_long"].format(limit=limit), **form)
     catalog = service().catalog
     try:
-        ids = _selection(catalog, scope)
+        ids = selection(catalog, scope)
     except SelectionError as exc:
         return _render(lang, 400, error=f"{strings['scope']}: {exc.message}", **form)
     result = catalog.checker(ids).check(text, channel)
