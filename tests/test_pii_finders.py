@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from hypothesis import given, settings, strategies as st
 
 from compliance_check.kinds import pii
+from conftest import checker_for
 
 _REFERENCE = re.compile(pii._DETECTOR_RE["cn_mobile"])
 _NOISE = st.text(alphabet="0123456789+ -86x1", max_size=30)
@@ -28,3 +31,23 @@ def test_cn_mobile_examples() -> None:
     text = "打我手机+86 138-1234-5678，或13912345678；客服1-800-555-1234不是手机号"
     found = [text[s:e] for s, e in pii._find_cn_mobile(text)]
     assert found == ["+86 138-1234-5678", "13912345678"]
+
+
+@pytest.mark.parametrize(
+    "fixture, text, expected",
+    [
+        ("pii_mobile.yaml", "有事打我手机138－1234－5678", "138－1234－5678"),  # full-width hyphens
+        ("pii_mobile.yaml", "有事打我手机１３８１２３４５６７８", "１３８１２３４５６７８"),  # full-width digits
+        ("pii_mobile.yaml", "call me on +86 139 1234 5678", "+86 139 1234 5678"),
+        ("pii_mobile.yaml", "Call us at 1-800-555-1234, Monday to Friday", None),  # 11 digits, not a mobile
+        ("pii_mobile.yaml", "来自招商银行：Call us at 1-800-555-1234", None),
+        ("pii_ssn.yaml", "SSN on file: 987－65－4320", "987－65－4320"),
+        ("pii_ssn.yaml", "SSN on file: 987.65.4320 (招商银行)", "987.65.4320"),
+        ("pii_ssn.yaml", "Call 1-800-555-1234 about 987654320", None),  # no separators: not an SSN
+    ],
+)
+def test_pii_gates_open_for_every_written_form(fixture: str, text: str, expected: str | None) -> None:
+    """The gates that skip the detectors use the original's shape; a number written
+    with full-width digits or separators must still reach its detector."""
+    found = [f.matched for f in checker_for(fixture).check(text).findings]
+    assert found == ([expected] if expected else [])

@@ -152,7 +152,7 @@ def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Ca
             return True
         for name in hinted:
             if _has_digit_run(nt.text, _MIN_DIGITS[name]) and (
-                not nt.original.isascii() or _ASCII_HINTS[name].search(nt.original) is not None
+                _ASCII_HINTS[name].search(nt.original) is not None or _WIDE_DIGIT_OR_SEP.search(nt.original) is not None
             ):
                 return True
         return False
@@ -203,9 +203,13 @@ def _find_cn_mobile(text: str) -> Iterator[tuple[int, int]]:
 
 # A detector whose digits, once normalisation has dropped the separators, look like
 # many other numbers ("1-800-555-1234" folds to the 11 digits of a mainland mobile)
-# opens its gate only where this pattern also occurs in an ASCII original (where no
-# full-width digit can hide it).
-_ASCII_HINTS = {"cn_mobile": _CN_MOBILE_CORE}
+# opens its gate only where this pattern also occurs in the original, or where the
+# original has a full-width digit or separator that could hide it.
+_WIDE_DIGIT_OR_SEP = re.compile("[\uff10-\uff19\uff0d\uff0e\u3000]")
+_ASCII_HINTS = {
+    "cn_mobile": _CN_MOBILE_CORE,
+    "ssn": re.compile(rf"{_D}{{3}}[ .\-]{_D}{{2}}[ .\-]{_D}{{4}}"),  # its separators are not in normalised text
+}
 
 _FINDERS: dict[str, Finder] = {name: _regex_finder(name) for name in _DETECTOR_RE} | {"cn_mobile": _find_cn_mobile}
 
