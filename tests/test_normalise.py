@@ -135,3 +135,14 @@ def test_variants_match_after_folding(text, matched):
     f = only(checker_for("basic.yaml").check(text), "FX-INSULT")
     assert f.matched == matched
     assert text[f.span[0]:f.span[1]] == matched
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    # characters above the list part of the fold table (variation selectors supplement,
+    # tag characters) are filler too; a rare ideograph there stays
+    [("傻\U000E0101逼", "傻逼"), ("ab\U000E0041c", "abc"), ("老\U00030000赖", "老\U00030000赖")],
+)
+def test_characters_above_the_list_table_fold(text, folded):
+    assert normalise(text).text == folded
+    assert _mapped_normalise(text)[0] == folded
