@@ -292,10 +292,13 @@ class CompiledPacks:
 
     def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", exceptions: "_Exceptions") -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
         opened: dict[int, list[int]] = {}
-        for gate, members in plan.gates:
-            if gate(base):
-                for group_index, rule_index in members:
-                    opened.setdefault(group_index, []).append(rule_index)
+        for precheck, gates in plan.gates:
+            if precheck is not None and not precheck(base):
+                continue
+            for gate, members in gates:
+                if gate(base):
+                    for group_index, rule_index in members:
+                        opened.setdefault(group_index, []).append(rule_index)
         out = []
         for group_index, rules in sorted(opened.items()):
             group_hits: Hits = {}
@@ -339,7 +342,8 @@ class _ChannelPlan:
     unconditional: dict[int, list[int]]  # group -> rules that always run
     gated: dict[int, list[tuple["Gate", int]]]  # group -> (gate, rule) that run when the gate opens
     always: list[int]  # groups to visit even without a phrase hit
-    gates: list[tuple["Gate", list[tuple[int, int]]]]  # each distinct gate -> (group, rule) it opens
+    # (shared precheck, [(each distinct gate, the (group, rule) pairs it opens)])
+    gates: list[tuple["Gate | None", list[tuple["Gate", list[tuple[int, int]]]]]]
     needy: list[tuple[int, int]]  # (group, rule) of the rules that need every role, by bit
     # per role plane: the bits of the rules that need no role there (fewer roles), set
     absent_roles: list[int]
@@ -359,12 +363,18 @@ class _ChannelPlan:
         return out
 
 
-def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate, int]]]]) -> list[tuple[Gate, list[tuple[int, int]]]]:
+def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate, int]]]]) -> list[tuple[Gate | None, list[tuple[Gate, list[tuple[int, int]]]]]]:
+    """Each distinct gate with the (group, rule) pairs it opens, grouped under the
+    cheaper test their kind says they share (a gate's ``precheck``: when it fails,
+    none of them can open)."""
     by_gate: dict[Gate, list[tuple[int, int]]] = {}
     for group_index, (_, _, gated) in enumerate(scopes):
         for gate, rule_index in gated:
             by_gate.setdefault(gate, []).append((group_index, rule_index))
-    return list(by_gate.items())
+    by_precheck: dict[Gate | None, list[tuple[Gate, list[tuple[int, int]]]]] = {}
+    for gate, members in by_gate.items():
+        by_precheck.setdefault(getattr(gate, "precheck", None), []).append((gate, members))
+    return list(by_precheck.items())
 
 
 def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
