@@ -12,6 +12,8 @@ again with the group's own automaton.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from types import ModuleType
 from typing import Any, Callable, Iterable
 
@@ -197,6 +199,9 @@ class CompiledPacks:
                 gated={i: g for i, (_, _, g) in enumerate(scopes) if g},
                 always=[i for i, (_, u, g) in enumerate(scopes) if u or g],
                 gates=_gates_by_function(scopes),
+                masks=[mask for _, mask, _, _, _ in owners],
+                special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]),
+                excepting=frozenset(i for i, o in enumerate(owners) if o[3]),
                 needy=needy,
                 absent_roles=[
                     sum(1 << k for k, key in enumerate(needy) if len(roles_of[key]) <= plane)
@@ -231,20 +236,21 @@ class CompiledPacks:
                 for group_index, forms in self.word_forms:
                     if not forms.isdisjoint(found):
                         disguised.add(group_index)
-        exceptions: _Exceptions = []
         if matches:
             owners = plan.owners
-            role_bits = 0
-            for index, start, end in matches:
-                triggering, mask, _, excepting, variant_groups = owners[index]
-                for group_index, rule_index, role in triggering:
-                    _add_hit(hits, group_index, rule_index, role, start, end)
-                if mask:
-                    role_bits |= mask
-                if excepting:
-                    exceptions.append((excepting, start, end))
-                if variant_groups:
-                    disguised.update(variant_groups)
+            indexes = [m[0] for m in matches]
+            # Most hits are ordinary words of near rules and exception phrases: set
+            # operations and one OR over their role bits, rather than a step per hit.
+            special = plan.special.intersection(indexes)
+            if special:
+                for index, start, end in matches:
+                    if index in special:
+                        triggering, _, _, _, variant_groups = owners[index]
+                        for group_index, rule_index, role in triggering:
+                            _add_hit(hits, group_index, rule_index, role, start, end)
+                        if variant_groups:
+                            disguised.update(variant_groups)
+            role_bits = reduce(or_, map(plan.masks.__getitem__, indexes))
             if role_bits:
                 complete = plan.complete(role_bits)
                 if complete:  # rare: collect the hits of the rules with every role hit
@@ -253,7 +259,7 @@ class CompiledPacks:
                             if (group_index, rule_index) in complete:
                                 _add_hit(hits, group_index, rule_index, role, start, end)
         if not hits and not disguised and not plan.unconditional:
-            return self._gated_only(base, plan, exceptions)  # the common case: nothing but gates to try
+            return self._gated_only(base, plan, matches)  # the common case: nothing but gates to try
         visit = plan.always
         if hits or disguised:
             visit = sorted(set(visit).union(hits, disguised))
@@ -284,13 +290,13 @@ class CompiledPacks:
                     candidates.add(rule_index)
             if not candidates:
                 continue
-            if exceptions and nt is base:
-                _attach_exceptions(group_hits, group_index, candidates, exceptions)
+            if matches and nt is base:
+                _attach_exceptions(group_hits, group_index, candidates, matches, plan)
             out.append((group, nt, group_hits, sorted(candidates)))
         return out
 
 
-    def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", exceptions: "_Exceptions") -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
+    def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", matches: list[tuple[int, int, int]]) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
         opened: dict[int, list[int]] = {}
         for precheck, gates in plan.gates:
             if precheck is not None and not precheck(base):
@@ -302,13 +308,10 @@ class CompiledPacks:
         out = []
         for group_index, rules in sorted(opened.items()):
             group_hits: Hits = {}
-            if exceptions:
-                _attach_exceptions(group_hits, group_index, set(rules), exceptions)
+            if matches:
+                _attach_exceptions(group_hits, group_index, set(rules), matches, plan)
             out.append((self.groups[group_index], base, group_hits, sorted(rules)))
         return out
-
-
-_Exceptions = list[tuple[tuple[tuple[int, int], ...], int, int]]  # (owners, start, end) of exception phrases
 
 
 def _add_hit(hits: dict[int, Hits], group_index: int, rule_index: int, role: str, start: int, end: int) -> None:
@@ -325,10 +328,13 @@ def _add_hit(hits: dict[int, Hits], group_index: int, rule_index: int, role: str
         spans.append((start, end))
 
 
-def _attach_exceptions(group_hits: Hits, group_index: int, candidates: set[int], exceptions: _Exceptions) -> None:
+def _attach_exceptions(group_hits: Hits, group_index: int, candidates: set[int], matches: list[tuple[int, int, int]], plan: "_ChannelPlan") -> None:
     """Give the rules that will run their exception hits; other rules never need them."""
-    for excepting, start, end in exceptions:
-        for g, rule_index in excepting:
+    if plan.excepting.isdisjoint([m[0] for m in matches]):
+        return
+    owners = plan.owners
+    for index, start, end in matches:
+        for g, rule_index in owners[index][3]:
             if g == group_index and rule_index in candidates:
                 group_hits.setdefault(rule_index, {}).setdefault(EXCEPT_ROLE, []).append((start, end))
 
@@ -344,6 +350,9 @@ class _ChannelPlan:
     always: list[int]  # groups to visit even without a phrase hit
     # (shared precheck, [(each distinct gate, the (group, rule) pairs it opens)])
     gates: list[tuple["Gate | None", list[tuple["Gate", list[tuple[int, int]]]]]]
+    masks: list[int]  # automaton pattern index -> the role bits it sets
+    special: frozenset[int]  # pattern indexes with triggering owners or variant groups
+    excepting: frozenset[int]  # pattern indexes that are an exception of some rule
     needy: list[tuple[int, int]]  # (group, rule) of the rules that need every role, by bit
     # per role plane: the bits of the rules that need no role there (fewer roles), set
     absent_roles: list[int]
