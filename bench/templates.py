@@ -15,13 +15,16 @@ Measured, each --repeat times, back to back:
 - ``compliance-check templates DIR --format json`` with ``--jobs 1`` and ``--jobs 2``, as a
   subprocess; its start-up (imports, loading and compiling the packs) is measured by the
   same command on a one-file repository and subtracted, so files/s is the checking rate.
-Prints medians and the ratio floor rate / templates rate.
+Prints medians and the ratio floor rate / templates rate, for wall-clock time and for CPU
+time (user + system, the command's worker processes included). On a shared machine
+the CPU figures are the steadier ones: wall time there depends on what else runs.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -93,25 +96,31 @@ def write_repository(folder: Path, files: int, seed: int = 5) -> int:
     return messages
 
 
-def floor(folder: Path, checker: Checker) -> float:
-    """Seconds to read every template file and run the bare check over its text."""
+def floor(folder: Path, checker: Checker) -> tuple[float, float]:
+    """Wall and CPU seconds to read every template file and run the bare check over its text."""
     paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for p in paths:
         checker.check(p.read_bytes().decode("utf-8"))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def command(folder: Path, jobs: int) -> tuple[float, dict]:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def command(folder: Path, jobs: int) -> tuple[float, float, dict]:
+    """Wall and CPU seconds of one run of the command (its workers included), and its report."""
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(
         [sys.executable, "-m", "compliance_check", "templates", str(folder), "--format", "json", "--jobs", str(jobs)],
         capture_output=True, text=True, cwd=ROOT,
     )
-    elapsed = time.perf_counter() - start
+    elapsed, used = time.perf_counter() - start, _children_cpu() - cpu
     if proc.returncode not in (0, 1):
         raise SystemExit(f"templates failed ({proc.returncode}): {proc.stderr[:500]}")
-    return elapsed, json.loads(proc.stdout)
+    return elapsed, used, json.loads(proc.stdout)
 
 
 def main() -> None:
@@ -127,31 +136,38 @@ def main() -> None:
         write_repository(tiny, 1)
         checker = Checker(load_packs(PACKS))
         print(f"{args.files:,} files, {messages:,} strings; packs: {', '.join(PACKS)}; {args.repeat} repeats")
-        rows: dict[str, list[float]] = {"floor": [], "startup": [], "jobs1": [], "jobs2": []}
+        rows: dict[str, list[float]] = {k: [] for k in ("floor", "startup", "jobs1", "jobs2")}
+        cpu: dict[str, list[float]] = {k: [] for k in rows}
         outputs = {}
         for r in range(args.repeat):
-            rows["floor"].append(floor(repo, checker))
-            rows["startup"].append(command(tiny, 1)[0])
+            wall, used = floor(repo, checker)
+            rows["floor"].append(wall)
+            cpu["floor"].append(used)
+            wall, used, _ = command(tiny, 1)
+            rows["startup"].append(wall)
+            cpu["startup"].append(used)
             for jobs in (1, 2):
-                elapsed, out = command(repo, jobs)
-                rows[f"jobs{jobs}"].append(elapsed)
+                wall, used, out = command(repo, jobs)
+                rows[f"jobs{jobs}"].append(wall)
+                cpu[f"jobs{jobs}"].append(used)
                 outputs[jobs] = out
-            print(f"  repeat {r + 1}: floor {rows['floor'][-1]:.2f}s, start-up {rows['startup'][-1]:.2f}s, "
-                  f"--jobs 1 {rows['jobs1'][-1]:.2f}s, --jobs 2 {rows['jobs2'][-1]:.2f}s", flush=True)
+            print(f"  repeat {r + 1}: " + ", ".join(
+                f"{name} {rows[name][-1]:.2f}s wall / {cpu[name][-1]:.2f}s CPU" for name in rows), flush=True)
         if outputs[1] != outputs[2]:
             raise SystemExit("--jobs 1 and --jobs 2 disagree")
         summary = outputs[1]["summary"]
         print(f"findings: {summary['total']} ({summary['error']} errors, {summary['warning']} warnings, {summary['info']} info); "
-              f"{outputs[1]['templates']:,} templates in {outputs[1]['files']:,} files")
-        med = {k: statistics.median(v) for k, v in rows.items()}
-        floor_rate = args.files / med["floor"]
-        print(f"floor (read + bare Checker.check, one process): {floor_rate:,.0f} files/s")
-        print(f"start-up of the command (one-file repository): {med['startup']:.2f}s")
-        for jobs in (1, 2):
-            wall = med[f"jobs{jobs}"]
-            rate = args.files / max(wall - med["startup"], 1e-9)
-            print(f"--jobs {jobs}: {wall:.2f}s wall, {args.files / wall:,.0f} files/s with start-up, "
-                  f"{rate:,.0f} files/s checking; floor/templates {floor_rate / rate:.2f}x")
+              f"{outputs[1]['templates']:,} templates in {outputs[1]['files']:,} files; --jobs 1 and --jobs 2 reports identical")
+        for label, table in (("wall", rows), ("CPU", cpu)):
+            med = {k: statistics.median(v) for k, v in table.items()}
+            floor_rate = args.files / med["floor"]
+            print(f"[{label}] floor (read + bare Checker.check, one process): {floor_rate:,.0f} files/s; "
+                  f"start-up of the command (one-file repository): {med['startup']:.2f}s")
+            for jobs in (1, 2):
+                total = med[f"jobs{jobs}"]
+                rate = args.files / max(total - med["startup"], 1e-9)
+                print(f"[{label}] --jobs {jobs}: {total:.2f}s, {args.files / total:,.0f} files/s with start-up, "
+                      f"{rate:,.0f} files/s checking; floor/templates {floor_rate / rate:.2f}x")
 
 
 if __name__ == "__main__":

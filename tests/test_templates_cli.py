@@ -184,13 +184,15 @@ def test_bad_template_files_are_reported_with_position_and_the_rest_still_checke
     (tmp_path / "bad.yaml").write_text("text: ok\n  bad: indent\n", encoding="utf-8")
     (tmp_path / "bad.json").write_text('{"a": "x",}', encoding="utf-8")
     (tmp_path / "latin1.txt").write_bytes("Zahlung f\xe4llig".encode("latin-1"))
+    (tmp_path / "bad.po").write_text('msgid "a"\nmsgstr "unterminated\n', encoding="utf-8")  # polib alone reads ""
     (tmp_path / "threat.txt").write_text("再不还钱就打断你的腿", encoding="utf-8")
     result = run_cli("templates", ".", "--pack", PACK)
     assert result.code == 2
     problems = result.err.splitlines()
     assert problems[0].startswith("bad.json:1:11: $: JSON syntax error")
-    assert problems[1].startswith("bad.yaml:2:6: $: YAML syntax error")
-    assert problems[2] == "latin1.txt:1:10: $: not valid UTF-8 at byte 10"
+    assert problems[1].startswith("bad.po:2:1: $: gettext syntax error")
+    assert problems[2].startswith("bad.yaml:2:6: $: YAML syntax error")
+    assert problems[3] == "latin1.txt:1:10: $: not valid UTF-8 at byte 10"
     assert "threat.txt:1:6: error FX-THREAT threat" in result.out
 
 

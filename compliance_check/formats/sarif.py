@@ -9,6 +9,7 @@ written justification, and with a baseline each result has a ``baselineState``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..templates.model import Report, TemplateFinding
@@ -42,7 +43,7 @@ def _result(f: TemplateFinding, rule_index: int, with_baseline: bool) -> dict[st
     region: dict[str, Any] = {"startLine": finding.line, "startColumn": finding.column, "endLine": f.end_line, "endColumn": f.end_column}
     if finding.matched:
         region["snippet"] = {"text": finding.matched}
-    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": f.path}, "region": region}}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": quote(f.path)}, "region": region}}
     if f.key is not None:
         location["logicalLocations"] = [{"fullyQualifiedName": f.key, "kind": "member"}]
     text = finding.message + (f" Suggestion: {finding.suggestion}" if finding.suggestion else "")
@@ -74,7 +75,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
         {
             "level": "error",
             "message": {"text": f"{p.path}: {p.message}"},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": p.file}, "region": {"startLine": p.line, "startColumn": p.column}}}],
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(p.file)}, "region": {"startLine": p.line, "startColumn": p.column}}}],
         }
         for p in report.problems
     ]

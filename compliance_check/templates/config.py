@@ -51,7 +51,6 @@ class Settings:
     channel: str | None = None
     disabled: frozenset[str] = frozenset()
     messages: str = "mapping"
-    disabled_where: tuple[str | int, ...] | None = None
 
 
 @dataclass
@@ -110,7 +109,6 @@ class Config:
                 entry.get("channel", settings.channel),
                 frozenset(entry["disable"]) if "disable" in entry else settings.disabled,
                 entry.get("messages", settings.messages),
-                ("paths", i, "disable") if "disable" in entry else settings.disabled_where,
             )
         return settings
 

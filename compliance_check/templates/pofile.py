@@ -14,18 +14,22 @@ from .model import Comment, Extracted, Group, LineIndex, Piece
 from .suppressions import MARKER
 
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"[ \t]*\r?')
 _MSGSTR = re.compile(r"^msgstr(?:\[(\d+)\])?[ \t]*\"", re.MULTILINE)
 
 
 def extract_po(text: str, filename: str) -> Extracted:
     """Every non-blank ``msgstr`` of every entry that is not obsolete."""
     try:
-        catalogue = polib.pofile(text, wrapwidth=0)
+        catalogue = polib.pofile(text, encoding="utf-8", wrapwidth=0)
     except (OSError, ValueError, UnicodeError) as exc:
         m = _SYNTAX_LINE.search(str(exc))
         return Extracted(problems=[Problem(filename, int(m.group(1)) if m else 1, 1, "$", f"gettext syntax error: {exc}")])
-    out = Extracted()
     index = LineIndex(text)
+    bad = _malformed_line(index)
+    if bad:  # polib reads an unterminated or unquoted string as empty; never drop text silently
+        return Extracted(problems=[Problem(filename, bad, 1, "$", "gettext syntax error: expected a keyword and a quoted string, or a quoted continuation")])
+    out = Extracted()
     for entry in catalogue:
         if entry.obsolete or not entry.msgid:  # the header entry is metadata, not a template
             continue
@@ -44,6 +48,15 @@ def extract_po(text: str, filename: str) -> Extracted:
             out.pieces.append(Piece(value, offsets, name, anchor, gid))
     out.comments = _comments(text, index)
     return out
+
+
+def _malformed_line(index: LineIndex) -> int | None:
+    """The first line that is neither blank, a comment, nor a keyword or continuation with a quoted string."""
+    for number in range(1, len(index.starts) + 1):
+        line = index.line_text(number).strip()
+        if line and not line.startswith("#") and not _LINE.fullmatch(line):
+            return number
+    return None
 
 
 def _first_code_line(index: LineIndex, line: int) -> int:
