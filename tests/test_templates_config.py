@@ -116,3 +116,25 @@ def test_two_repositories_in_one_run_are_refused(run_cli, tmp_path):
 def test_the_sample_config_is_valid():
     config = load_config(Path(__file__).resolve().parent.parent / "corpus" / "templates" / ".compliance.yaml")
     assert config.data["packs"] == ["us-federal"]
+
+
+def test_the_config_schema_is_a_valid_json_schema():
+    import jsonschema
+
+    schema = json.loads((REPO / "compliance_check" / "schemas" / "compliance-config.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("path,pattern,expected", [
+    ("sms/a.txt", "sms/**", True),
+    ("sms/deep/a.txt", "sms/**", True),
+    ("sms/deep/a.txt", "sms/*", False),      # * stays within one folder
+    ("a.txt", "**/*", True),
+    ("x/sms/a.txt", "sms/**", False),        # globs are anchored at the config's folder
+    ("email/a.html.j2", "email/*.{html,md}", False),
+    ("email/a.html.j2", "email/*.{html.j2,md}", True),
+])
+def test_glob_semantics(path, pattern, expected):
+    from compliance_check.templates.discovery import matches
+
+    assert matches(path, [pattern]) is expected
