@@ -203,6 +203,7 @@ class CompiledPacks:
                 special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]),
                 excepting=frozenset(i for i, o in enumerate(owners) if o[3]),
                 needy=needy,
+                plane_mask=(1 << width) - 1,
                 absent_roles=[
                     sum(1 << k for k, key in enumerate(needy) if len(roles_of[key]) <= plane)
                     for plane in range(max((len(v) for v in roles_of.values()), default=0))
@@ -254,9 +255,10 @@ class CompiledPacks:
             if role_bits:
                 complete = plan.complete(role_bits)
                 if complete:  # rare: collect the hits of the rules with every role hit
+                    ready = set(complete)
                     for index, start, end in matches:
                         for group_index, rule_index, role in owners[index][2]:
-                            if (group_index, rule_index) in complete:
+                            if (group_index, rule_index) in ready:
                                 _add_hit(hits, group_index, rule_index, role, start, end)
         if not hits and not disguised and not plan.unconditional:
             return self._gated_only(base, plan, matches)  # the common case: nothing but gates to try
@@ -354,20 +356,21 @@ class _ChannelPlan:
     special: frozenset[int]  # pattern indexes with triggering owners or variant groups
     excepting: frozenset[int]  # pattern indexes that are an exception of some rule
     needy: list[tuple[int, int]]  # (group, rule) of the rules that need every role, by bit
+    plane_mask: int  # one bit per such rule
     # per role plane: the bits of the rules that need no role there (fewer roles), set
     absent_roles: list[int]
 
-    def complete(self, role_bits: int) -> set[tuple[int, int]]:
+    def complete(self, role_bits: int) -> list[tuple[int, int]]:
         """The rules every one of whose roles has a bit set in ``role_bits``."""
         width = len(self.needy)
-        plane_mask = (1 << width) - 1
-        found = plane_mask
-        for plane, absent in enumerate(self.absent_roles):
-            found &= ((role_bits >> (plane * width)) & plane_mask) | absent
-        out = set()
+        found = role_bits | self.absent_roles[0]
+        for plane in range(1, len(self.absent_roles)):
+            found &= (role_bits >> (plane * width)) | self.absent_roles[plane]
+        found &= self.plane_mask
+        out = []
         while found:
             low = found & -found
-            out.add(self.needy[low.bit_length() - 1])
+            out.append(self.needy[low.bit_length() - 1])
             found ^= low
         return out
 
