@@ -33,14 +33,19 @@ class Evaluator:
         self.key = crule.key
         self.state: dict[Any, str] = {}  # key -> id of the first request
 
-    def judge(self, rec: Any, locals_: list[datetime], day: int) -> tuple[tuple[str, ...], datetime] | None:
-        request = self.state.get(self.key(rec))
-        if request is not None:
-            return (request,), locals_[0]
-        return None
-
-    def trigger(self, rec: Any, day: int) -> None:
-        self.state.setdefault(self.key(rec), rec.id)
+    def run(self, batch: list, out: list) -> None:
+        """``batch`` [(record, (local times, day), role)] in order, role 1 judge, 2
+        trigger, 3 both (judged first); append (record, related ids, local time) to
+        ``out`` for each finding."""
+        state, key = self.state, self.key
+        for rec, (locals_, _), role in batch:
+            k = key(rec)
+            if role & 1:
+                request = state.get(k)
+                if request is not None:
+                    out.append((rec, (request,), locals_[0]))
+            if role & 2 and k not in state:
+                state[k] = rec.id
 
     def sweep(self, current_day: int) -> None:
         pass  # a request never expires

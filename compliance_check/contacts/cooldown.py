@@ -38,17 +38,18 @@ class Evaluator:
         self.key = crule.key
         self.state: dict[Any, tuple[int, str]] = {}  # key -> (latest trigger day, its id)
 
-    def judge(self, rec: Any, locals_: list[datetime], day: int) -> tuple[tuple[str, ...], datetime] | None:
-        last = self.state.get(self.key(rec))
-        if last is not None and day - last[0] <= self.days - 1:
-            return (last[1],), locals_[0]
-        return None
-
-    def trigger(self, rec: Any, day: int) -> None:
-        key = self.key(rec)
-        last = self.state.get(key)
-        if last is None or day >= last[0]:
-            self.state[key] = (day, rec.id)
+    def run(self, batch: list, out: list) -> None:
+        """``batch`` [(record, (local times, day), role)] in order, role 1 judge, 2
+        trigger, 3 both (judged first); append (record, related ids, local time) to
+        ``out`` for each finding."""
+        state, key, days = self.state, self.key, self.days
+        for rec, (locals_, day), role in batch:
+            k = key(rec)
+            last = state.get(k)
+            if role & 1 and last is not None and day - last[0] <= days - 1:
+                out.append((rec, (last[1],), locals_[0]))
+            if role & 2 and (last is None or day >= last[0]):
+                state[k] = (day, rec.id)
 
     def sweep(self, current_day: int) -> None:
         horizon = current_day - self.days - DAY_SLACK

@@ -19,7 +19,6 @@ a sliding 168 hours.
 """
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime
 from typing import Any
 
@@ -42,25 +41,40 @@ class Evaluator:
         self.max = params["max"]
         self.days = params["days"]
         self.key = crule.key
-        self.state: dict[Any, deque] = {}
+        # key -> [(day, id)] of counted records, oldest first; entries too old for every
+        # window still ahead are dropped when a key holds enough to matter
+        self.state: dict[Any, list[tuple[int, str]]] = {}
 
-    def judge(self, rec: Any, locals_: list[datetime], day: int) -> tuple[tuple[str, ...], datetime] | None:
-        key = self.key(rec)
-        entries = self.state.get(key)
-        if entries is None:
-            entries = self.state[key] = deque()
-        low = day - self.days + 1
-        while entries and entries[0][0] < low - DAY_SLACK:
-            entries.popleft()
-        counted = [rid for d, rid in entries if low <= d <= day]
-        entries.append((day, rec.id))
-        if len(counted) + 1 > self.max:
-            return tuple(counted), locals_[0]
-        return None
+    def run(self, batch: list, out: list) -> None:
+        """Judge ``batch`` [(record, (local times, day), role)] in order; append
+        (record, related ids, local time) to ``out`` for each finding."""
+        state, key, limit, days = self.state, self.key, self.max, self.days
+        for rec, (locals_, day), _ in batch:
+            k = key(rec)
+            entries = state.get(k)
+            if entries is None:
+                state[k] = [(day, rec.id)]
+                if not limit:
+                    out.append((rec, (), locals_[0]))
+                continue
+            if len(entries) < limit:
+                # fewer earlier records than the limit: this one cannot exceed it
+                entries.append((day, rec.id))
+                continue
+            low = day - days + 1
+            while entries and entries[0][0] < low - DAY_SLACK:
+                del entries[0]
+            n = 0
+            for entry in entries:
+                if low <= entry[0] <= day:
+                    n += 1
+            entries.append((day, rec.id))
+            if n >= limit:
+                out.append((rec, tuple(rid for d, rid in entries[:-1] if low <= d <= day), locals_[0]))
 
     def sweep(self, current_day: int) -> None:
         horizon = current_day - self.days - DAY_SLACK
-        stale = [k for k, entries in self.state.items() if not entries or entries[-1][0] < horizon]
+        stale = [k for k, entries in self.state.items() if entries[-1][0] < horizon]
         for k in stale:
             del self.state[k]
 

@@ -98,6 +98,9 @@ class Evaluator:
         self.dates: dict[date, list[Window]] = {
             date.fromisoformat(str(d["date"])): _windows(d.get("windows", [])) for d in params.get("dates", [])
         }
+        # The common rule, one window every day and no dated exceptions, is judged inline.
+        week = self.week
+        self.simple: Window | None = week[0][0] if not self.dates and len(week[0]) == 1 and all(w == week[0] for w in week) else None
 
     def windows_on(self, day: date) -> list[Window]:
         if self.dates:
@@ -116,11 +119,24 @@ class Evaluator:
                 return True
         return False
 
-    def judge(self, rec: Any, locals_: list[datetime], day: int) -> tuple[tuple[str, ...], datetime] | None:
-        for loc in locals_:
-            if not self.allowed(loc):
-                return (), loc
-        return None
+    def run(self, batch: list, out: list) -> None:
+        """Judge ``batch`` [(record, (local times, day), role)] in order; append
+        (record, related ids, local time) to ``out`` for each finding."""
+        simple = self.simple
+        allowed = self.allowed
+        for rec, (locals_, _), _ in batch:
+            if simple is not None:
+                start, end, inclusive = simple
+                for loc in locals_:
+                    t = loc.time()
+                    if t < start or (end is not None and (t > end or (t == end and not inclusive))):
+                        out.append((rec, (), loc))
+                        break
+            else:
+                for loc in locals_:
+                    if not allowed(loc):
+                        out.append((rec, (), loc))
+                        break
 
     def sweep(self, current_day: int) -> None:
         pass

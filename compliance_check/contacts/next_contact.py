@@ -27,7 +27,9 @@ from .zones import UTC, local, record_zones, zones_for_tz
 
 OUTCOMES = (None, "conversation", "voicemail", "no_answer", "not_connected", "delivered", "failed")
 NEXT_ID = "next-contact"
-_MAX_STEPS = 100_000
+# Beyond this the answer is "never" (null): e.g. candidate zones so far apart that no
+# hour is inside every zone's window.
+HORIZON_DAYS = 400
 
 
 class NoZone(ValueError):
@@ -71,7 +73,7 @@ def hypothetical(records: list[Record], account: str, channel: str, at: datetime
         if tz is None and phone == latest.phone:
             tz = latest.tz  # a new number brings its own zones
     line = max((r.line for r in records), default=0) + 1
-    return Record(NEXT_ID, account, debtor or account, at, channel, "outbound", "debtor", outcome, tz, phone, False,
+    return Record(NEXT_ID, account, debtor or account, at, (channel, "outbound", "debtor", outcome, False), tz, phone,
                   None, line, zones_for_tz(tz) if tz else None)
 
 
@@ -95,7 +97,7 @@ def next_contact(auditor: Auditor, items: Iterable[Record | Rejected], account: 
         key = crule.key(h)
         history = []
         for r in records:
-            if crule.key(r) != key or not crule.history((r.channel, r.direction, r.party, r.outcome, r.consent)):
+            if crule.key(r) != key or not crule.history(r.sig):
                 continue
             r_zones = record_zones(r.zones, r.phone, crule.default_timezone)
             if r_zones is None:
@@ -106,7 +108,8 @@ def next_contact(auditor: Auditor, items: Iterable[Record | Rejected], account: 
     result = NextContact(None, zone_out or UTC, rejected=rejected)
     blockers: dict[tuple[str, str], Blocker] = {}
     t = after_ts
-    for _ in range(_MAX_STEPS):
+    horizon = after_ts + HORIZON_DAYS * 86400.0
+    while t <= horizon:
         latest_until: float | None = t
         forever = False
         for crule, evaluator, zones, history in plans:
@@ -136,4 +139,5 @@ def next_contact(auditor: Auditor, items: Iterable[Record | Rejected], account: 
             result.blocked_by = list(blockers.values())
             return result
         t = latest_until
-    raise RuntimeError("next-contact did not settle")  # each step moves forward; unreachable in practice
+    result.blocked_by = list(blockers.values())
+    return result  # nothing allowed within the horizon: null

@@ -15,6 +15,7 @@ record on channel c of the same key is a finding; other channels stay open.
 """
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any, Callable, Hashable
 
 from . import cease
@@ -26,7 +27,10 @@ check_params = cease.check_params
 
 def make_key(params: dict[str, Any]) -> Callable[[Any], Hashable]:
     """Opt-outs hold per channel: the rule's key together with the record's channel."""
-    base = key_function(params.get("key", "account"))
+    name = params.get("key", "account")
+    if name != "phone":
+        return attrgetter(name, "channel")
+    base = key_function(name)
     return lambda r: (base(r), r.channel)
 
 

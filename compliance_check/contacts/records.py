@@ -13,6 +13,8 @@ import io
 import json
 import re
 from datetime import datetime
+from itertools import chain
+from operator import itemgetter
 from typing import IO, Any, Iterable, Iterator
 
 from ..errors import InputError, Problem
@@ -34,31 +36,24 @@ class Record:
     """One valid contact. ``ts`` is the POSIX timestamp of ``time``; ``zones`` the zones
     its own ``tz`` names (``None``: zones come from the phone or the pack)."""
 
-    __slots__ = ("id", "account", "debtor", "time", "ts", "channel", "direction", "party", "outcome",
-                 "tz", "phone", "consent", "agent", "line", "zones")
+    __slots__ = ("id", "account", "debtor", "time", "ts", "sig", "channel", "direction", "party", "outcome",
+                 "consent", "tz", "phone", "agent", "line", "zones")
 
-    def __init__(self, id: str, account: str, debtor: str, time: datetime, channel: str, direction: str,
-                 party: str, outcome: str | None, tz: str | None, phone: str | None, consent: bool,
-                 agent: str | None, line: int, zones: tuple | None):
+    def __init__(self, id: str, account: str, debtor: str, time: datetime, sig: tuple, tz: str | None,
+                 phone: str | None, agent: str | None, line: int, zones: tuple | None):
         self.id = id
         self.account = account
         self.debtor = debtor
         self.time = time
         self.ts = time.timestamp()
-        self.channel = channel
-        self.direction = direction
-        self.party = party
-        self.outcome = outcome
+        # what contact rules filter on: records with equal signatures match the same rules
+        self.sig = sig
+        self.channel, self.direction, self.party, self.outcome, self.consent = sig
         self.tz = tz
         self.phone = phone
-        self.consent = consent
         self.agent = agent
         self.line = line
         self.zones = zones
-
-    def signature(self) -> tuple:
-        """What contact rules filter on; records with equal signatures match the same rules."""
-        return (self.channel, self.direction, self.party, self.outcome, self.consent)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "account": self.account}
@@ -98,15 +93,41 @@ def parse_time(value: str) -> datetime:
 
 
 class RecordBuilder:
-    """Validates field values into a ``Record`` and remembers the ids seen."""
+    """Validates field values into a ``Record`` and remembers the ids seen.
+
+    ``build`` checks every field and says what is wrong. ``build_text`` takes CSV cells
+    (``""`` for absent) and first tries a fast path that only looks values up in what
+    earlier valid records already showed to be valid (signatures, zone fields, numbers);
+    anything new or wrong goes through ``build``."""
 
     def __init__(self) -> None:
         self.ids: set[str] = set()
+        self._sigs: dict[tuple, tuple] = {}  # raw (channel, direction, party, outcome, consent) -> signature
+        self._zones: dict[str, tuple] = {}  # tz field -> zones
+        self._phones: set[str] = set()
+
+    def build_text(self, line: int, id: str, account: str, debtor: str, time: str, channel: str, direction: str,
+                   party: str, outcome: str, tz: str, phone: str, consent: str, agent: str) -> Record | Rejected:
+        sig = self._sigs.get((channel, direction, party, outcome, consent))
+        if sig is not None and id and account and time and id not in self.ids:
+            try:
+                parsed = datetime.fromisoformat(time)
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is not None:
+                zones = self._zones.get(tz) if tz else None
+                if (zones is not None or not tz) and (not phone or phone in self._phones or _E164.fullmatch(phone)):
+                    self.ids.add(id)
+                    return Record(id, account, debtor or account, parsed, sig, tz or None, phone or None, agent or None, line, zones)
+        return self.build(line, id or None, account or None, debtor or None, time or None, channel or None,
+                          direction or None, party or None, outcome or None, tz or None, phone or None,
+                          consent or None, agent or None)
 
     def build(self, line: int, id: Any, account: Any, debtor: Any, time: Any, channel: Any, direction: Any,
               party: Any, outcome: Any, tz: Any, phone: Any, consent: Any, agent: Any) -> Record | Rejected:
         """Absent fields are ``None``; values are as read (strings, or JSON values)."""
         problems: list[tuple[str, str]] = []
+        raw_direction, raw_party, raw_consent = direction, party, consent
         for name, value in (("id", id), ("account", account), ("time", time), ("channel", channel)):
             if value is None:
                 problems.append((name, "required field is missing"))
@@ -155,7 +176,15 @@ class RecordBuilder:
                 self.ids.add(id)
         if problems:
             return Rejected(line, problems, id if isinstance(id, str) else None, account if isinstance(account, str) else None)
-        return Record(id, account, debtor or account, parsed, channel, direction, party, outcome, tz, phone, consent, agent, line, zones)
+        sig = (channel, direction, party, outcome, consent)
+        if isinstance(raw_consent, (str, type(None))):
+            # remember what was valid, as CSV spells it, for build_text's fast path
+            self._sigs[(channel, raw_direction or "", raw_party or "", outcome or "", raw_consent or "")] = sig
+        if tz is not None:
+            self._zones[tz] = zones
+        if phone is not None:
+            self._phones.add(phone)
+        return Record(id, account, debtor or account, parsed, sig, tz, phone, agent, line, zones)
 
     def from_mapping(self, line: int, data: Any) -> Record | Rejected:
         """A record from a JSON object (or an HTTP request's record)."""
@@ -209,18 +238,18 @@ def read_csv(lines: Iterable[str], name: str, builder: RecordBuilder | None = No
         raise InputError(problems)
     width = len(header)
     where = {f: header.index(f) for f in header}
-    # One getter per field: a column index, or None for a field the log does not have.
-    idx = [where.get(f) for f in FIELDS]
-    build = builder.build
+    # Every field in FIELDS order; a field the log has no column for reads the empty cell
+    # appended to each row (index ``width``).
+    cells = itemgetter(*[where.get(f, width) for f in FIELDS])
+    build = builder.build_text
     for row in reader:
-        line = reader.line_num
         if len(row) != width:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # a blank line
-            yield Rejected(line, [("$", f"row has {len(row)} cells, the header has {width}")])
+            yield Rejected(reader.line_num, [("$", f"row has {len(row)} cells, the header has {width}")])
             continue
-        values = [(row[i] or None) if i is not None else None for i in idx]
-        yield build(line, *values)
+        row.append("")
+        yield build(reader.line_num, *cells(row))
 
 
 def read_log(stream: IO[str], name: str) -> Iterator[Record | Rejected]:
@@ -232,15 +261,10 @@ def read_log(stream: IO[str], name: str) -> Iterator[Record | Rejected]:
         if raw.strip():
             first = raw.lstrip()[0]
             break
-    lines = _chain(head, stream)
+    lines = chain(head, stream)
     if first == "{":
         return read_jsonl(lines)
     return read_csv(lines, name)
-
-
-def _chain(head: list[str], rest: Iterable[str]) -> Iterator[str]:
-    yield from head
-    yield from rest
 
 
 def read_text(text: str, name: str = "<log>") -> Iterator[Record | Rejected]:

@@ -13,6 +13,7 @@ debtor where a record has none).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from types import ModuleType
 from typing import Any, Callable, Hashable
 
@@ -52,10 +53,8 @@ def compile_filter(spec: dict[str, Any] | None) -> Callable[[Signature], bool]:
 
 
 def key_function(name: str) -> Callable[[Any], Hashable]:
-    if name == "account":
-        return lambda r: r.account
-    if name == "debtor":
-        return lambda r: r.debtor
+    if name in ("account", "debtor"):
+        return attrgetter(name)
     # A phone number, or the debtor where there is none (as a tuple, never equal to a number).
     return lambda r: r.phone if r.phone is not None else ("debtor", r.debtor)
 
