@@ -78,9 +78,13 @@ def test_next_contact_at_an_allowed_time_is_that_time(client):
 
 def test_next_contact_errors_name_the_field(client):
     r = client.post("/v1/contacts/next", json={"records": [], "account": "A1", "channel": "call",
-                                               "after": "tomorrow", "tz": "Mars/Base", "phone": "555"})
+                                               "after": "tomorrow", "phone": "555"})
     assert r.status_code == 422
-    assert [e["field"] for e in r.get_json()["errors"]] == ["$.after", "$.tz", "$.phone"]
+    assert [e["field"] for e in r.get_json()["errors"]] == ["$.after", "$.phone"]
+    r = client.post("/v1/contacts/next", json={"records": [], "account": "A1", "channel": "call",
+                                               "after": "2026-02-31T10:00:00Z", "tz": "Mars/Base"})
+    assert r.status_code == 422
+    assert [e["field"] for e in r.get_json()["errors"]] == ["$.after", "$.tz"]
     r = client.post("/v1/contacts/next", json={"records": [], "account": "A1", "channel": "fax"})
     assert r.status_code == 422 and r.get_json()["field"] == "$.channel"
     r = client.post("/v1/contacts/next", json={"records": [], "channel": "call"})
