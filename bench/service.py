@@ -10,8 +10,10 @@ a constant JSON body. The load comes from other processes: 16 keep-alive clients
 (``http.client`` in threads, split over two processes so the client does not starve the
 server of the GIL it would share). Workload: the SMS-length mixed Chinese/English
 messages of bench/messages.py, each sent with the jurisdiction of its language.
-Prints requests/s and p50/p99 latency of each, medians over --repeat runs, and the
-throughput ratio service/floor.
+Prints requests/s, p50/p99 latency and the server's CPU time per request of each,
+medians over --repeat runs, and the throughput ratio service/floor. ``--without-log``
+adds a third server, the service with its decision log replaced by an id generator, to
+show what durability costs (a diagnosis, not a mode of the product).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import argparse
 import http.client
 import json
 import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
@@ -48,10 +51,14 @@ def serve(kind: str, threads: int, db: str) -> None:
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is the load working
 
-    if kind == "service":
+    if kind in ("service", "service-without-log"):
         from compliance_check.api import create_app
 
         app = create_app({"DECISIONS_DB": db})
+        if kind == "service-without-log":  # diagnosis only: what the durable decision log costs
+            import uuid
+
+            app.extensions["compliance_check"].decisions.record = lambda *args, **kwargs: uuid.uuid4().hex
     else:
         app = Flask("floor")
 
@@ -100,14 +107,28 @@ def _client_process(port: int, bodies: list[bytes], threads: int, start_at: floa
     return latencies, time.time()
 
 
-def load(pool, port: int, bodies: list[bytes], clients: int, processes: int) -> tuple[float, float, float]:
-    """requests/s, p50 ms, p99 ms."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(pool, server: tuple[subprocess.Popen, int], bodies: list[bytes], clients: int,
+         processes: int) -> tuple[float, float, float, float]:
+    """requests/s, p50 ms, p99 ms, server CPU microseconds per request."""
+    proc, port = server
     start_at = time.time() + 0.3
     parts = [bodies[i::processes] for i in range(processes)]
+    cpu_before = cpu_seconds(proc.pid)
     results = pool.starmap(_client_process, [(port, part, clients // processes, start_at) for part in parts])
+    cpu_used = cpu_seconds(proc.pid) - cpu_before
     latencies = sorted(x for lat, _ in results for x in lat)
     elapsed = max(end for _, end in results) - start_at
-    return len(latencies) / elapsed, latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99)] * 1000
+    return (len(latencies) / elapsed, latencies[len(latencies) // 2] * 1000,
+            latencies[int(len(latencies) * 0.99)] * 1000, cpu_used / len(latencies) * 1e6)
 
 
 def main() -> None:
@@ -117,7 +138,9 @@ def main() -> None:
     ap.add_argument("--processes", type=int, default=2, help="client processes sharing the clients")
     ap.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="waitress threads of both servers (default: as serve)")
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--serve", choices=("service", "floor"), help=argparse.SUPPRESS)
+    ap.add_argument("--without-log", action="store_true",
+                    help="also measure the service with the decision log replaced by an id generator (diagnosis)")
+    ap.add_argument("--serve", choices=("service", "service-without-log", "floor"), help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
@@ -131,26 +154,30 @@ def main() -> None:
                          ensure_ascii=False).encode() for i, t in enumerate(texts)]
     print(f"workload: {len(bodies)} requests per run, {sum(map(len, texts)) / len(texts):.0f} chars per message, "
           f"{args.clients} keep-alive clients in {args.processes} processes, waitress with {args.threads} threads")
+    kinds = ["floor", "service"] + (["service-without-log"] if args.without_log else [])
+    labels = {"floor": "floor (bare Flask, constant JSON)", "service": "service (POST /v1/check/message)",
+              "service-without-log": "service, decision log off (diagnosis)"}
     with tempfile.TemporaryDirectory() as tmp, multiprocessing.get_context("fork").Pool(args.processes) as pool:
-        service, service_port = start("service", args.threads, str(Path(tmp) / "decisions.sqlite3"))
-        floor, floor_port = start("floor", args.threads, "")
+        servers = {k: start(k, args.threads, str(Path(tmp) / f"{k}.sqlite3")) for k in kinds}
         try:
-            for port in (service_port, floor_port):  # warm up both
-                load(pool, port, bodies[:400], args.clients, args.processes)
-            runs: dict[str, list[tuple[float, float, float]]] = {"service": [], "floor": []}
-            for _ in range(args.repeat):  # alternate, so both see the same machine noise
-                runs["floor"].append(load(pool, floor_port, bodies, args.clients, args.processes))
-                runs["service"].append(load(pool, service_port, bodies, args.clients, args.processes))
+            for server in servers.values():  # warm up
+                load(pool, server, bodies[:400], args.clients, args.processes)
+            runs: dict[str, list[tuple[float, float, float, float]]] = {k: [] for k in kinds}
+            for _ in range(args.repeat):  # in turn, so that all see the same machine noise
+                for k in kinds:
+                    runs[k].append(load(pool, servers[k], bodies, args.clients, args.processes))
         finally:
-            for proc in (service, floor):
+            for proc, _ in servers.values():
                 proc.terminate()
                 proc.wait()
-    for name, label in (("floor", "floor (bare Flask, constant JSON)"), ("service", "service (POST /v1/check/message)")):
-        rps, p50, p99 = (statistics.median(r[i] for r in runs[name]) for i in range(3))
-        print(f"{label:<36} {rps:8,.0f} requests/s   p50 {p50:5.1f} ms   p99 {p99:5.1f} ms   (median of {args.repeat})")
-    ratios = [s[0] / f[0] for s, f in zip(runs["service"], runs["floor"])]
-    print(f"throughput service/floor: median {statistics.median(ratios):.0%}, per run "
-          + ", ".join(f"{r:.0%}" for r in ratios))
+    for k in kinds:
+        rps, p50, p99, cpu = (statistics.median(r[i] for r in runs[k]) for i in range(4))
+        print(f"{labels[k]:<38} {rps:7,.0f} requests/s  p50 {p50:5.1f} ms  p99 {p99:5.1f} ms  "
+              f"server CPU {cpu:5.0f} us/request  (median of {args.repeat})")
+    for k in kinds[1:]:
+        ratios = [s[0] / f[0] for s, f in zip(runs[k], runs["floor"])]
+        print(f"throughput {k}/floor: median {statistics.median(ratios):.0%}, per run "
+              + ", ".join(f"{r:.0%}" for r in ratios))
 
 
 if __name__ == "__main__":

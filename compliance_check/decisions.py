@@ -5,7 +5,8 @@ committed with ``synchronous=FULL`` in WAL mode. One writer thread commits whate
 decisions are waiting as one transaction (group commit), so concurrent requests share
 an fsync instead of queueing for one each. Checkpoints (copying the WAL into the
 database file, with fsyncs of their own) run in a thread of their own every second,
-not inside a commit that requests are waiting for.
+not inside a commit that requests are waiting for; only when the WAL has grown past
+64 MiB does a checkpoint make the writer wait, so that the WAL can start over.
 
 Message texts are personal data: the log keeps a SHA-256 of each text, and the text
 itself only when the operator asks for it (``store_text``).
@@ -37,6 +38,7 @@ _INSERT = "INSERT INTO decisions (id, time, endpoint, verdict, packs, messages) 
 _COLUMNS = "id, time, endpoint, verdict, packs, messages"
 _BATCH = 512
 _CHECKPOINT_EVERY_S = 1.0
+_RESTART_WAL_FRAMES = 16_384  # 64 MiB of 4 KiB pages
 _STOP = object()
 
 
@@ -128,7 +130,11 @@ class DecisionLog:
     def _checkpoint_loop(self) -> None:
         conn = _connect(self.path)
         while not self._stop_checkpoints.wait(_CHECKPOINT_EVERY_S):
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if wal_frames > _RESTART_WAL_FRAMES:
+                # Under constant load a passive checkpoint never catches up, and the WAL
+                # would only grow: make the writer wait once so that it can start over.
+                conn.execute("PRAGMA wal_checkpoint(RESTART)")
         conn.close()
 
     def _write_loop(self) -> None:
