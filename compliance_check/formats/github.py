@@ -21,7 +21,7 @@ def format_report(report: Report) -> str:
         if not f.active:
             continue
         x = f.finding
-        props = f"file={_property(f.path)},line={x.line},col={x.column},endLine={f.end_line},endColumn={f.end_column},title={_property(x.rule)}"
+        props = f"file={_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},endColumn={f.end_column},title={_property(x.rule)}"
         message = x.message + (f" ({x.citation})" if x.citation else "")
         lines.append(f"::{_COMMAND[x.severity]} {props}::{_data(message)}")
     for p in report.problems:

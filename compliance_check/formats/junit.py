@@ -12,7 +12,7 @@ from ..templates.model import Report, TemplateFinding
 def _line(f: TemplateFinding) -> str:
     x = f.finding
     state = f" [suppressed: {f.suppressed}]" if f.suppressed is not None else " [baseline]" if f.baselined else ""
-    return f"{f.path}:{x.line}:{x.column}: {x.severity} {x.rule} {x.message}{state}"
+    return f"{f.path}:{f.line}:{f.column}: {x.severity} {x.rule} {x.message}{state}"
 
 
 def format_report(report: Report) -> str:

@@ -40,7 +40,7 @@ def _rule(f: TemplateFinding) -> dict[str, Any]:
 
 def _result(f: TemplateFinding, rule_index: int, with_baseline: bool) -> dict[str, Any]:
     finding = f.finding
-    region: dict[str, Any] = {"startLine": finding.line, "startColumn": finding.column, "endLine": f.end_line, "endColumn": f.end_column}
+    region: dict[str, Any] = {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column}
     if finding.matched:
         region["snippet"] = {"text": finding.matched}
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": quote(f.path)}, "region": region}}

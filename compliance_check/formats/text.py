@@ -92,7 +92,7 @@ def format_template_report(report: TemplateReport) -> str:
     for f in report.findings:
         if f.active:
             x = f.finding
-            lines.append(f"{f.path}:{x.line}:{x.column}: {x.severity} {x.rule} {x.message}")
+            lines.append(f"{f.path}:{f.line}:{f.column}: {x.severity} {x.rule} {x.message}")
     c = report.counts()
     files = len(report.files)
     templates = sum(r.templates for r in report.files)

@@ -8,11 +8,13 @@ line and column of the file.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
 _BLANK = " \t\r\n"
 
 
-def align(value: str, source: str, start: int, end: int, *, quote: str | None, escapes: bool, folds: bool) -> tuple[int, ...]:
+def align(value: str, source: str, start: int, end: int, *, quote: str | None, escapes: bool, folds: bool) -> Sequence[int]:
     """The offset in ``source`` of each code point of ``value``, the decoded form of
     ``source[start:end]``.
 
@@ -20,6 +22,8 @@ def align(value: str, source: str, start: int, end: int, *, quote: str | None, e
     not content), ``escapes`` whether backslash escapes are decoded (double-quoted YAML,
     JSON, gettext), ``folds`` whether a line break may have become a space (YAML).
     """
+    if source.startswith(value, start) and start + len(value) <= end:
+        return range(start, start + len(value))  # written as it reads: no escape, fold or indent
     out: list[int] = []
     j = start
     last = max(start, end - 1)

@@ -8,7 +8,6 @@ on findings whose fingerprint it does not hold, and reports the entries nothing 
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import unicodedata
@@ -26,16 +25,14 @@ def normalise_matched(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
-def fingerprints(relpath: str, findings: list[TemplateFinding]) -> list[TemplateFinding]:
-    """``findings`` of one file (in report order) with their fingerprints set."""
+def set_fingerprints(relpath: str, findings: list[TemplateFinding]) -> None:
+    """Set the fingerprints of one file's findings (in report order)."""
     seen: Counter[str] = Counter()
-    out = []
     for f in findings:
         base = "\x00".join((relpath, f.finding.rule, f.key or "", normalise_matched(f.finding.matched)))
         digest = hashlib.sha256(base.encode("utf-8")).hexdigest()[:20]
         seen[digest] += 1
-        out.append(dataclasses.replace(f, fingerprint=f"{digest}:{seen[digest]}"))
-    return out
+        f.fingerprint = f"{digest}:{seen[digest]}"
 
 
 def read_baseline(path: str) -> list[BaselineEntry]:
@@ -74,11 +71,10 @@ def write_baseline(path: str, entries: list[BaselineEntry]) -> None:
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def apply_baseline(findings: list[tuple[str, TemplateFinding]], entries: list[BaselineEntry]) -> tuple[list[TemplateFinding], list[BaselineEntry]]:
-    """Mark findings the baseline holds; return them and the entries that matched nothing."""
+def apply_baseline(findings: list[tuple[str, TemplateFinding]], entries: list[BaselineEntry]) -> list[BaselineEntry]:
+    """Mark the findings the baseline holds; return the entries that matched nothing."""
     unused: dict[tuple[str, str], BaselineEntry] = {(e.path, e.fingerprint): e for e in entries}
-    out = []
     for rel, f in findings:
-        entry = unused.pop((rel, f.fingerprint), None) if f.suppressed is None else None
-        out.append(dataclasses.replace(f, baselined=True) if entry else f)
-    return out, list(unused.values())
+        if f.suppressed is None and unused.pop((rel, f.fingerprint), None) is not None:
+            f.baselined = True
+    return list(unused.values())

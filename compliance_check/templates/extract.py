@@ -30,9 +30,15 @@ def decode(data: bytes, filename: str) -> tuple[str | None, Problem | None]:
         return None, Problem(filename, line, column, "$", f"not valid UTF-8 at byte {exc.start + 1}")
 
 
+def _suffixes(filename: str) -> tuple[str, ...]:
+    """``PurePath(filename).suffixes``, lower-cased, without building a path per file."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].lstrip(".")
+    return tuple("." + part.lower() for part in name.split(".")[1:])
+
+
 def extract(text: str, filename: str) -> Extracted:
     """The pieces, groups and suppression comments of one template file."""
-    suffixes = tuple(s.lower() for s in PurePath(filename).suffixes)
+    suffixes = _suffixes(filename)
     last = suffixes[-1] if suffixes else ""
     if last in (".yaml", ".yml"):
         return extract_yaml(text, filename)

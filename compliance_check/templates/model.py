@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from ..errors import Problem
 from ..findings import Finding
@@ -21,7 +21,7 @@ class Piece:
     """
 
     text: str
-    offsets: tuple[int, ...] | None
+    offsets: Sequence[int] | None
     key: str | None = None          # key path ($.a.b), or the gettext msgid; None: the whole file
     anchor_line: int | None = None  # the line of its key: a suppression before it covers the whole string
     group: int | None = None        # pieces of one group form one message for `required` rules
@@ -80,13 +80,17 @@ class LineIndex:
         return self.text[start:end].rstrip("\r")
 
 
-@dataclass(frozen=True)
+@dataclass
 class TemplateFinding:
-    """A finding in a template file. ``finding.line``/``column`` are positions in the file
-    (code points, 1-based); ``finding.span`` stays in the extracted string."""
+    """A finding in a template file: ``line``/``column`` (1-based, code points) and the
+    exclusive ``end_line``/``end_column`` are positions in the file; ``finding.span``,
+    ``finding.line`` and ``finding.column`` stay those in the checked string. Suppression,
+    fingerprint and baseline state are set as the run learns them."""
 
     path: str
     finding: Finding
+    line: int
+    column: int
     end_line: int
     end_column: int
     key: str | None
@@ -95,6 +99,9 @@ class TemplateFinding:
     suppressed_line: int | None = None
     baselined: bool = False
 
+    def sort_key(self) -> tuple[int, int, str]:
+        return self.line, self.column, self.finding.rule
+
     @property
     def active(self) -> bool:
         """Counts towards the exit code: neither suppressed in source nor in the baseline."""
@@ -102,7 +109,7 @@ class TemplateFinding:
 
     def to_dict(self) -> dict[str, Any]:
         out = {"path": self.path, **self.finding.to_dict()}
-        out.update(line=self.finding.line, column=self.finding.column, end_line=self.end_line, end_column=self.end_column)
+        out.update(line=self.line, column=self.column, end_line=self.end_line, end_column=self.end_column)
         if self.key is not None:
             out["key"] = self.key
         out["fingerprint"] = self.fingerprint

@@ -3,7 +3,6 @@ apply suppressions and the baseline. Results are the same for any ``jobs`` and c
 a stable order: files sorted by path, findings by line, column and rule."""
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from ..errors import InputError, Problem
 from ..findings import Finding
 from ..packs.loader import load_packs
 from . import suppressions
-from .baseline import apply_baseline, fingerprints, read_baseline
+from .baseline import apply_baseline, read_baseline, set_fingerprints
 from .config import Config, Selection, Settings, find_config, load_config
 from .discovery import discover
 from .extract import decode, extract
@@ -40,7 +39,7 @@ def _locate(path: str, piece: Piece, f: Finding, index: LineIndex, key: str | No
     last = piece.file_offset(end - 1) + 1 if end > start else first
     line, column = index.position(first)
     end_line, end_column = index.position(last)
-    return TemplateFinding(path, dataclasses.replace(f, line=line, column=column), end_line, end_column, key or piece.key)
+    return TemplateFinding(path, f, line, column, end_line, end_column, key or piece.key)
 
 
 def check_text(path: str, relpath: str, text: str, settings: Settings, checker: Checker) -> FileReport:
@@ -78,17 +77,19 @@ def check_text(path: str, relpath: str, text: str, settings: Settings, checker: 
                 first = pieces[indexes[0]]
                 anchors = frozenset(a for a in (group.anchor_line, first.anchor_line) if a)
                 located.append((_locate(path, first, f, index, key=group.key), anchors))
-    located.sort(key=lambda item: (item[0].finding.line, item[0].finding.column, item[0].finding.rule))
+    located.sort(key=lambda item: item[0].sort_key())
     findings = suppressions.apply(path, located, extracted.comments, index)
-    findings.sort(key=lambda f: (f.finding.line, f.finding.column, f.finding.rule))
-    report.findings = fingerprints(relpath, findings)
+    findings.sort(key=TemplateFinding.sort_key)
+    set_fingerprints(relpath, findings)
+    report.findings = findings
     return report
 
 
 def check_file(disk_path: str, relpath: str, path: str, settings: Settings, checker: Checker) -> FileReport:
     """Read one template file and check it; a file that cannot be read or parsed is a problem."""
     try:
-        data = Path(disk_path).read_bytes()
+        with open(disk_path, "rb") as stream:
+            data = stream.read()
     except OSError as exc:
         return FileReport(path, relpath, problems=[Problem(path, 1, 1, "$", f"cannot read: {exc.strerror}")])
     text, problem = decode(data, path)
@@ -195,9 +196,5 @@ def run(options: Options) -> Report:
     report = Report(files, found.skipped, found.excluded, list(packs.values()), options.fail_on or config.fail_on or "error",
                     baseline=options.baseline)
     if baseline is not None:
-        pairs = [(r.relpath, f) for r in files for f in r.findings]
-        marked, report.stale = apply_baseline(pairs, baseline)
-        it = iter(marked)
-        for r in files:
-            r.findings = [next(it) for _ in r.findings]
+        report.stale = apply_baseline([(r.relpath, f) for r in files for f in r.findings], baseline)
     return report

@@ -9,7 +9,6 @@ points are findings themselves. Suppressed findings stay in the report with the 
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -91,11 +90,11 @@ def apply(
     used: set[tuple[int, str]] = set()
     out: list[TemplateFinding] = []
     for finding, anchors in located:
-        lines = anchors | {finding.finding.line}
+        lines = anchors | {finding.line}
         for i, s in enumerate(suppressions):
             if finding.finding.rule in s.rules and not s.covers.isdisjoint(lines):
                 used.add((i, finding.finding.rule))
-                finding = dataclasses.replace(finding, suppressed=s.reason, suppressed_line=s.line)
+                finding.suppressed, finding.suppressed_line = s.reason, s.line
                 break
         out.append(finding)
     for i, s in enumerate(suppressions):
@@ -104,5 +103,5 @@ def apply(
                 comment = Comment(s.line, s.column, "", False)
                 meta.append(_meta(UNUSED, f"suppression of {rule} matches no {rule} finding on the line it covers", comment))
     for f in meta:
-        out.append(TemplateFinding(path, f, f.line or 1, f.column or 1, None))
+        out.append(TemplateFinding(path, f, f.line or 1, f.column or 1, f.line or 1, f.column or 1, None))
     return out

@@ -4,6 +4,7 @@ named by its key path. String values that are siblings in one mapping (an e-mail
 from __future__ import annotations
 
 import bisect
+from typing import Sequence
 
 import yaml
 
@@ -64,7 +65,7 @@ def extract_yaml(text: str, filename: str) -> Extracted:
     return out
 
 
-def _offsets(node: yaml.ScalarNode, text: str) -> tuple[int, ...]:
+def _offsets(node: yaml.ScalarNode, text: str) -> Sequence[int]:
     start, end, style = node.start_mark.index, node.end_mark.index, node.style
     if style in ("|", ">"):
         start = text.find("\n", start, end) + 1 or end  # the header line holds no content
