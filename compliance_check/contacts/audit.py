@@ -22,7 +22,7 @@ from .records import Record, Rejected
 from .ruleset import ContactRule, contact_rules
 from .zones import record_zones
 
-SWEEP_EVERY = 1 << 16  # records between sweeps of state older than every window
+SWEEP_EVERY = 1 << 16  # records between sweeps of state older than every window, at least
 BATCH = 1024  # records judged together, rule by rule
 INPUT_RULE = "input"
 
@@ -126,6 +126,7 @@ class Auditor:
         read = checked = rejected = 0
         latest = float("-inf")
         since_sweep = peak_keys = 0
+        sweep_after = SWEEP_EVERY
         batch: list[tuple[Record, tuple, tuple[int, ...]]] = []
         day = 0
 
@@ -176,12 +177,15 @@ class Auditor:
             if len(batch) >= BATCH:
                 judge_batch()
             since_sweep += 1
-            if since_sweep >= SWEEP_EVERY:
+            if since_sweep >= sweep_after:
                 judge_batch()
                 since_sweep = 0
                 peak_keys = max(peak_keys, sum(len(getattr(e, "state", ())) for e in evaluators))
                 for e in evaluators:
                     e.sweep(day)
+                # a sweep walks every key: wait at least as many records as there are keys
+                # left, so sweeping costs O(1) a record however many accounts are active
+                sweep_after = max(SWEEP_EVERY, sum(len(getattr(e, "state", ())) for e in evaluators))
         judge_batch()
         order = self._order
         findings.sort(key=lambda f: (f.line or 0, order.get((f.pack, f.rule), -1)))
