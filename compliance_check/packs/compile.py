@@ -151,15 +151,14 @@ class CompiledPacks:
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
     owners: list[list[tuple[int, int, str]]]
     # Variant forms that are one Latin word ("u", "sb", "d3adbeat") must match whole
-    # words: in the main automaton a one-letter form would hit inside every word. When
-    # every such form is ASCII, a second automaton holds them padded with spaces (" u ")
-    # and scans an ASCII message padded the same way; other messages (Chinese: few Latin
-    # words) compare their Latin words with the set of forms.
+    # words: a bare one-letter form would hit inside every word. When every such form is
+    # ASCII, the automaton holds them padded with spaces (" u ") and scans an ASCII
+    # message padded the same way; other messages (Chinese: few Latin words) compare
+    # their Latin words with the set of forms.
     word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     all_word_forms: frozenset[str] = frozenset()
     ascii_forms: bool = True  # every single-word form is ASCII
-    word_automaton: ahocorasick_rs.AhoCorasick | None = None
-    word_form_groups: list[tuple[int, ...]] = field(default_factory=list)  # pattern -> groups
+    padded_forms: bool = False  # the automaton holds the padded forms
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -217,29 +216,34 @@ class CompiledPacks:
         those with a hit that is not an exception, the unconditional ones, and the
         gated ones whose gate opens."""
         plan = self._plans.get(channel) or self._plan(channel)
-        matches = self.automaton.find_matches_as_indexes(base.text, overlapping=True) if self.automaton is not None else ()
         hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
         disguised: set[int] = set()
-        if self.word_automaton is not None and base.text.isascii():
-            # Every ASCII character of normalised text but the space is a Latin letter or
-            # digit, so " form " in " text " is a whole word.
-            for index, _, _ in self.word_automaton.find_matches_as_indexes(f" {base.text} ", overlapping=True):
-                disguised.update(self.word_form_groups[index])
-        elif self.word_forms:
-            if self.ascii_forms:
-                # Non-ASCII characters (CJK, the placeholder mark) only separate words here
-                # ("?" is punctuation, folded away); few words, so a set beats the automaton.
-                words = base.text.encode("ascii", "replace").decode("ascii").replace("?", " ").split()
-            else:
-                words = _LATIN_WORD.findall(base.text)
-            found = self.all_word_forms.intersection(words)
-            if found:
-                for group_index, forms in self.word_forms:
-                    if not forms.isdisjoint(found):
-                        disguised.add(group_index)
+        text = base.text
+        if self.automaton is None:
+            matches: list[tuple[int, int, int]] = []
+        elif self.padded_forms and text.isascii():
+            # The automaton also holds the one-word variant forms padded with spaces
+            # (" u "). Every ASCII character of normalised text but the space is a Latin
+            # letter or digit, so " form " in " text " is a whole word: one scan finds
+            # both; offsets come back one too far.
+            matches = _Shifted(self.automaton.find_matches_as_indexes(f" {text} ", overlapping=True))
+        else:
+            matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+            if self.word_forms:
+                if self.ascii_forms:
+                    # Non-ASCII characters (CJK, the placeholder mark) only separate words
+                    # here ("?" is punctuation, folded away).
+                    words = text.encode("ascii", "replace").decode("ascii").replace("?", " ").split()
+                else:
+                    words = _LATIN_WORD.findall(text)
+                found = self.all_word_forms.intersection(words)
+                if found:
+                    for group_index, forms in self.word_forms:
+                        if not forms.isdisjoint(found):
+                            disguised.add(group_index)
         if matches:
             owners = plan.owners
-            indexes = [m[0] for m in matches]
+            indexes = matches.indexes() if type(matches) is _Shifted else [m[0] for m in matches]
             # Most hits are ordinary words of near rules and exception phrases: set
             # operations and one OR over their role bits, rather than a step per hit.
             special = plan.special.intersection(indexes)
@@ -314,6 +318,17 @@ class CompiledPacks:
                 _attach_exceptions(group_hits, group_index, set(rules), matches, plan)
             out.append((self.groups[group_index], base, group_hits, sorted(rules)))
         return out
+
+
+class _Shifted(list):
+    """Matches of a scan over the text padded with one space: ``indexes`` are read
+    without touching offsets (the common case); iterating gives them unpadded."""
+
+    def indexes(self) -> list[int]:
+        return [m[0] for m in super().__iter__()]
+
+    def __iter__(self):
+        return ((i, s - 1, e - 1) for i, s, e in super().__iter__())
 
 
 def _add_hit(hits: dict[int, Hits], group_index: int, rule_index: int, role: str, start: int, end: int) -> None:
@@ -402,19 +417,17 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
         for form in group.variants.forms:
             if form not in single_words:
                 owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
-    phrases = list(owners)
     ascii_forms = all(f.isascii() for _, forms in word_forms for f in forms)
-    form_groups: dict[str, tuple[int, ...]] = {}
-    for group_index, forms in word_forms:
-        for form in forms:
-            form_groups[form] = form_groups.get(form, ()) + (group_index,)
-    padded = [f" {form} " for form in form_groups]
+    if ascii_forms:
+        for group_index, forms in word_forms:
+            for form in forms:
+                owners.setdefault(f" {form} ", []).append((group_index, _VARIANT, "variant"))
+    phrases = list(owners)
     return CompiledPacks(
         word_forms=word_forms,
-        all_word_forms=frozenset(form_groups),
+        all_word_forms=frozenset().union(*(forms for _, forms in word_forms)),
         ascii_forms=ascii_forms,
-        word_automaton=ahocorasick_rs.AhoCorasick(padded) if padded and ascii_forms else None,
-        word_form_groups=list(form_groups.values()),
+        padded_forms=bool(word_forms) and ascii_forms,
         groups=groups,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
         owners=[owners[p] for p in phrases],
