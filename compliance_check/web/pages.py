@@ -30,11 +30,13 @@ def scope_options(catalog: Catalog, strings: dict[str, str]) -> list[tuple[str, 
 
 
 def default_scope(catalog: Catalog, lang: str) -> str:
+    """The jurisdiction of the interface language (CN for Chinese, US for English), if loaded."""
     preferred = "CN" if lang == "zh" else "US"
     return f"jurisdiction:{preferred}" if preferred in catalog.jurisdictions() else ""
 
 
 def selection(catalog: Catalog, scope: str) -> tuple[str, ...]:
+    """Pack ids of a rules-select value: ``jurisdiction:J``, ``pack:ID`` or ``""`` (all)."""
     kind, _, value = scope.partition(":")
     if kind == "jurisdiction":
         return catalog.select(None, value)
