@@ -109,7 +109,7 @@ class RecordBuilder:
     def build_text(self, line: int, id: str, account: str, debtor: str, time: str, channel: str, direction: str,
                    party: str, outcome: str, tz: str, phone: str, consent: str, agent: str) -> Record | Rejected:
         sig = self._sigs.get((channel, direction, party, outcome, consent))
-        if sig is not None and id and account and time and id not in self.ids:
+        if sig is not None and id and account and time:
             try:
                 parsed = datetime.fromisoformat(time)
             except ValueError:
@@ -117,8 +117,11 @@ class RecordBuilder:
             if parsed is not None and parsed.tzinfo is not None:
                 zones = self._zones.get(tz) if tz else None
                 if (zones is not None or not tz) and (not phone or phone in self._phones or _E164.fullmatch(phone)):
-                    self.ids.add(id)
-                    return Record(id, account, debtor or account, parsed, sig, tz or None, phone or None, agent or None, line, zones)
+                    ids = self.ids
+                    seen = len(ids)
+                    ids.add(id)
+                    if len(ids) > seen:  # a new id (one hash lookup instead of two)
+                        return Record(id, account, debtor or account, parsed, sig, tz or None, phone or None, agent or None, line, zones)
         return self.build(line, id or None, account or None, debtor or None, time or None, channel or None,
                           direction or None, party or None, outcome or None, tz or None, phone or None,
                           consent or None, agent or None)

@@ -12,6 +12,7 @@ debtor where a record has none).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from operator import attrgetter
 from types import ModuleType
@@ -79,6 +80,14 @@ class ContactRule:
     triggers: Callable[[Signature], bool] | None
     key: Callable[[Any], Hashable]
     default_timezone: str | None
+
+    @functools.cached_property
+    def finding_fields(self) -> dict[str, Any]:
+        """The fields every finding of this rule shares."""
+        rule = self.rule
+        return {"rule": rule.id, "pack": self.pack.id, "pack_version": self.pack.version, "kind": rule.kind,
+                "category": None, "severity": rule.severity, "message": rule.message, "citation": rule.citation,
+                "suggestion": rule.suggestion}
 
     @property
     def history(self) -> Callable[[Signature], bool]:
