@@ -1,6 +1,7 @@
 """Every error class of the API is RFC 9457 problem+json naming the field; never a traceback."""
 from __future__ import annotations
 
+import io
 import json
 import logging
 
@@ -120,3 +121,11 @@ def test_an_unexpected_error_is_a_bare_500_with_a_logged_decision_id(client, app
     assert decision["verdict"] == "error" and decision["endpoint"] == "/v1/check/message"
     assert body["decision_id"] in caplog.text and "RuntimeError" in caplog.text
     assert "secret-marker" not in caplog.text
+
+
+def test_a_chunked_body_over_the_limit_is_413_too(client):
+    """No Content-Length (chunked transfer): the limit holds while the body is read."""
+    body = io.BytesIO(json.dumps({"text": "a" * 5000}).encode())
+    r = client.post("/v1/check/message", input_stream=body, content_type="application/json",
+                    environ_overrides={"wsgi.input_terminated": True})
+    assert problem(r, 413)["field"] == "$"
