@@ -20,11 +20,16 @@ class Server:
     process: subprocess.Popen
     url: str
     stderr_lines: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> int:
+        """Signal the server, wait for it to exit; its last stderr lines are then read."""
         if self.process.poll() is None:
             self.process.send_signal(sig)
-        return self.process.wait(timeout=timeout)
+        code = self.process.wait(timeout=timeout)
+        if self.reader is not None:
+            self.reader.join(timeout=5)
+        return code
 
 
 def start_server(db: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Server:
@@ -48,7 +53,8 @@ def start_server(db: Path, *args: str, env: dict[str, str] | None = None, timeou
                 found.set()
         found.set()
 
-    threading.Thread(target=read, daemon=True).start()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     deadline = time.monotonic() + timeout
     while not found.wait(0.1):
         if time.monotonic() > deadline:
@@ -57,4 +63,4 @@ def start_server(db: Path, *args: str, env: dict[str, str] | None = None, timeou
     if not url:
         process.wait(timeout=10)
         raise AssertionError(f"server exited with {process.returncode}:\n" + "".join(lines))
-    return Server(process, url[0], lines)
+    return Server(process, url[0], lines, reader)
