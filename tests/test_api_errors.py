@@ -131,3 +131,8 @@ def test_a_chunked_body_over_the_limit_is_413_too(client):
     del environ["CONTENT_LENGTH"]
     environ["wsgi.input_terminated"] = True  # what a server sets once it has de-chunked the body
     assert problem(client.open(environ), 413)["field"] == "$"
+
+
+def test_deep_nesting_is_400_not_a_crash(client):
+    deep = b'{"text": "a", "packs": ' + b"[" * 1900 + b"]" * 1900 + b"}"
+    assert problem(post(client, "/v1/check/message", deep), 400)["detail"] == "nested too deeply"

@@ -18,19 +18,23 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _lone_surrogates(value: Any, path: str) -> list[tuple[str, str]]:
-    """Strings holding half of a surrogate pair: valid JSON escapes, but not text."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return [(path, "contains an unpaired surrogate escape; not valid Unicode text")]
-        return []
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _lone_surrogates(v, f"{path}.{k}")]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _lone_surrogates(v, f"{path}[{i}]")]
-    return []
+def _lone_surrogates(document: Any) -> list[tuple[str, str]]:
+    """Strings holding half of a surrogate pair: valid JSON escapes, but not text.
+    Walked with a stack, not recursion: nesting depth is the client's to choose."""
+    found = []
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                found.append((path, "contains an unpaired surrogate escape; not valid Unicode text"))
+        elif isinstance(value, dict):
+            stack.extend((v, f"{path}.{k}") for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return sorted(found)
 
 
 def json_body(schema: str) -> Any:
@@ -51,9 +55,11 @@ def json_body(schema: str) -> Any:
         raise ApiProblem(400, "invalid-json", "Invalid JSON", f"line {exc.lineno} column {exc.colno}: {exc.msg}", [("$", exc.msg)]) from None
     except ValueError as exc:
         raise ApiProblem(400, "invalid-json", "Invalid JSON", str(exc), [("$", str(exc))]) from None
+    except RecursionError:
+        raise ApiProblem(400, "invalid-json", "Invalid JSON", "nested too deeply", [("$", "nested too deeply")]) from None
     problems = request_problems(schema, document)
     if not problems and _SURROGATE_ESCAPE.search(data):
-        problems = _lone_surrogates(document, "$")
+        problems = _lone_surrogates(document)
     if problems:
         raise invalid(problems)
     return document
