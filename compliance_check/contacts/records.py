@@ -9,7 +9,6 @@ second use of an id is rejected (so the set of ids seen grows with the log).
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from datetime import datetime
@@ -54,19 +53,6 @@ class Record:
         self.agent = agent
         self.line = line
         self.zones = zones
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "account": self.account}
-        if self.debtor != self.account:
-            out["debtor"] = self.debtor
-        out.update(time=self.time.isoformat(), channel=self.channel, direction=self.direction, party=self.party)
-        for key in ("outcome", "tz", "phone", "agent"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
-        if self.consent:
-            out["consent"] = True
-        return out
 
 
 class Rejected:
@@ -268,7 +254,3 @@ def read_log(stream: IO[str], name: str) -> Iterator[Record | Rejected]:
     if first == "{":
         return read_jsonl(lines)
     return read_csv(lines, name)
-
-
-def read_text(text: str, name: str = "<log>") -> Iterator[Record | Rejected]:
-    return read_log(io.StringIO(text), name)

@@ -21,7 +21,6 @@ from typing import Any, Callable, Hashable
 from ..packs.model import Pack, Rule
 
 CONTACT_KINDS = ("hours", "frequency", "cooldown", "cease", "opt_out")
-KEYS = ("account", "debtor", "phone")
 Signature = tuple  # (channel, direction, party, outcome, consent)
 
 
