@@ -138,3 +138,17 @@ def test_glob_semantics(path, pattern, expected):
     from compliance_check.templates.discovery import matches
 
     assert matches(path, [pattern]) is expected
+
+
+def test_config_given_on_the_command_line(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "templates.yaml").write_text(f"packs: ['{PACK}']\nexclude: ['old/**']\n", encoding="utf-8")
+    for rel in ("a.txt", "old/b.txt"):
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text("We'll have you arrested.", encoding="utf-8")
+    result = run_cli("templates", ".", "--config", "ci/templates.yaml", "--format", "json")
+    # globs are relative to the config's folder (ci/), so old/** does not reach ../old
+    assert sorted(f["path"] for f in json.loads(result.out)["findings"]) == ["a.txt", "old/b.txt"]
+    missing = run_cli("templates", ".", "--config", "nope.yaml")
+    assert missing.code == 2 and missing.err.startswith("nope.yaml:1:1: $: no such file")
