@@ -122,3 +122,11 @@ def test_suppression_comments_are_found_only_in_comments():
 ])
 def test_known_formats(name, known):
     assert is_template(name) is known
+
+
+def test_yaml_tags_and_anchors_before_a_value_and_application_tags():
+    text = 'a: !custom 打断你的腿\nb: &x "打断你的腿"\nc: !!str &y |\n  打断你的腿\nd: !!binary aGVsbG8=\ne: 3\n'
+    ex = extract(text, "t.yaml")
+    assert [p.key for p in ex.pieces] == ["$.a", "$.b", "$.c"]  # an application's tag is text; binary and numbers are not
+    index = LineIndex(text)
+    assert [index.position(p.file_offset(0)) for p in ex.pieces] == [(1, 12), (2, 8), (4, 3)]

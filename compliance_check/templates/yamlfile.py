@@ -4,6 +4,7 @@ named by its key path. String values that are siblings in one mapping (an e-mail
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Sequence
 
 import yaml
@@ -15,6 +16,7 @@ from .suppressions import MARKER
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml marks count code points too
 _STR = "tag:yaml.org,2002:str"
+_PROPERTY = re.compile(r"[!&][^ \t\r\n]*[ \t\r\n]*")
 
 
 def extract_yaml(text: str, filename: str) -> Extracted:
@@ -41,7 +43,7 @@ def extract_yaml(text: str, filename: str) -> Extracted:
             if node.style in ("|", ">"):  # a comment may follow the block header on its line
                 start = text.find("\n", start, node.end_mark.index) + 1 or node.end_mark.index
             spans.append((start, node.end_mark.index))
-            if node.tag == _STR and node.value.strip():
+            if _is_text(node) and node.value.strip():
                 out.pieces.append(Piece(node.value, _offsets(node, text), json_path(path), anchor, group))
         elif isinstance(node, yaml.MappingNode):
             gid = len(out.groups)
@@ -65,8 +67,16 @@ def extract_yaml(text: str, filename: str) -> Extracted:
     return out
 
 
+def _is_text(node: yaml.ScalarNode) -> bool:
+    """Strings, and scalars under an application's own tag (``!include``, ``!jinja``): only
+    YAML's own non-string types (numbers, booleans, null, dates, binary) are not text."""
+    return node.tag == _STR or not node.tag.startswith("tag:yaml.org,2002:")
+
+
 def _offsets(node: yaml.ScalarNode, text: str) -> Sequence[int]:
     start, end, style = node.start_mark.index, node.end_mark.index, node.style
+    while start < end and text[start] in "!&":  # a tag or an anchor is written before the value
+        start = _PROPERTY.match(text, start).end()
     if style in ("|", ">"):
         start = text.find("\n", start, end) + 1 or end  # the header line holds no content
         return align(node.value, text, start, end, quote=None, escapes=False, folds=style == ">")
