@@ -51,13 +51,15 @@ def check_text(path: str, relpath: str, text: str, settings: Settings, checker: 
         return report
     pieces = extracted.pieces
     report.templates = len(pieces)
-    index = LineIndex(text)
     results = [checker.check(p.text, settings.channel, settings.disabled) for p in pieces]
     members: dict[int, list[int]] = {}
     if settings.messages == "mapping":
         for i, piece in enumerate(pieces):
             if piece.group is not None:
                 members.setdefault(piece.group, []).append(i)
+    if not extracted.comments and not any(r.findings for r in results):
+        return report  # the common case: nothing to locate
+    index = LineIndex(text)
     located: list[tuple[TemplateFinding, frozenset[int]]] = []
     for i, (piece, result) in enumerate(zip(pieces, results)):
         grouped = piece.group is not None and len(members.get(piece.group, ())) > 1
