@@ -148,6 +148,9 @@ def _results(jobs: list[tuple[str, str, str, int]], settings: list[Settings], ch
     # Forked workers inherit the compiled checkers; spawned ones compile their own.
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     shared = checkers if context.get_start_method() == "fork" else None
+    if shared is not None:
+        for s in settings:  # build each channel's rule plan once, before the workers inherit it
+            checkers[s.selection.key].check("", s.channel)
     chunk = max(1, min(64, len(jobs) // (n * 8)))
     with context.Pool(n, initializer=_init_worker, initargs=(settings, shared)) as pool:
         yield from pool.imap(_check_job, jobs, chunksize=chunk)
