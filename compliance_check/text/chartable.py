@@ -100,6 +100,19 @@ def fold_list() -> list[int | str | None]:
 
 
 @functools.cache
+def keep_list() -> list[str]:
+    """Below ``LIST_LIMIT``, for ``str.translate``: "\x00" for a character folding
+    removes, "\x01" for one it keeps as one character, "\x02" per character of a
+    longer fold. The translated text is the offset map of text whose folds are all
+    one character or nothing: the kept positions."""
+    table = fold_table()
+    return [
+        "\x01" if cp not in table else "\x00" if not table[cp] else "\x01" if len(table[cp]) == 1 else "\x02" * len(table[cp])
+        for cp in range(LIST_LIMIT)
+    ]
+
+
+@functools.cache
 def fold_rest() -> dict[int, str]:
     """``fold_table`` at and above ``LIST_LIMIT``."""
     return {cp: (folded or None) for cp, folded in fold_table().items() if cp >= LIST_LIMIT}

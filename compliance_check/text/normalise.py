@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from itertools import compress
 
-from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text
+from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text, keep_list
 from .placeholders import find_placeholders
 
 # A placeholder counts as a word here, so "tell {name} he owes" keeps its spaces.
 _WORD = r"[a-z0-9\u00c0-\u024f\ufdd0]"
 _KEPT_SPACE_RE = re.compile(rf"(?<={_WORD}) +(?={_WORD})")
+_WORD_CHARS = frozenset(c for c in map(chr, range(0x250)) if re.fullmatch(_WORD, c)) | {PLACEHOLDER}
 
 
 class NormalisedText:
@@ -125,8 +126,15 @@ _SPACE_RUN_RE = re.compile(" +")
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     """The normalised text with, for each of its characters, the original span it
     came from. Same folding and spacing rule as ``normalise``, with bookkeeping."""
-    if original.isascii() and not find_placeholders(original):
-        return _mapped_ascii(original)
+    if not find_placeholders(original):
+        if original.isascii():
+            return _mapped_ascii(original)
+        kept = original.translate(keep_list())
+        if kept.isascii() and "\x02" not in kept:  # every character folds to one or none
+            n = len(original)
+            flags = kept.encode("ascii")
+            starts, ends = list(compress(range(n), flags)), list(compress(range(1, n + 1), flags))
+            return _collapse_mapped(fold_text(original), starts, ends)
     fold = fold_table().get
     pieces = [fold(ord(c), c) for c in original]
     ends_override: dict[int, int] = {}
@@ -166,20 +174,24 @@ def _mapped_ascii(original: str) -> tuple[str, list[int], list[int]]:
 
 def _collapse_mapped(folded: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
     """``_collapse_spaces`` of ``folded``, carrying each character's original span; a
-    kept space stands for its whole run."""
+    kept space (one run between two word characters) stands for its whole run."""
     if SPACE not in folded:
         return folded, starts, ends
-    kept = {m.start() for m in _KEPT_SPACE_RE.finditer(folded)}
-    removed: set[int] = set()
-    run_ends: dict[int, int] = {}  # a kept run's first space -> the original end of its last
+    text: list[str] = []
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    pos, last = 0, len(folded)
     for run in _SPACE_RUN_RE.finditer(folded):
         run_start, run_end = run.span()
-        if run_start in kept:
-            removed.update(range(run_start + 1, run_end))
-            if run_end - run_start > 1:
-                run_ends[run_start] = ends[run_end - 1]
-        else:
-            removed.update(range(run_start, run_end))
-    keep = [j for j in range(len(folded)) if j not in removed]
-    out_ends = [ends[j] for j in keep] if not run_ends else [run_ends.get(j, ends[j]) for j in keep]
-    return "".join([folded[j] for j in keep]), [starts[j] for j in keep], out_ends
+        text.append(folded[pos:run_start])
+        out_starts += starts[pos:run_start]
+        out_ends += ends[pos:run_start]
+        if 0 < run_start and run_end < last and folded[run_start - 1] in _WORD_CHARS and folded[run_end] in _WORD_CHARS:
+            text.append(SPACE)
+            out_starts.append(starts[run_start])
+            out_ends.append(ends[run_end - 1])
+        pos = run_end
+    text.append(folded[pos:])
+    out_starts += starts[pos:]
+    out_ends += ends[pos:]
+    return "".join(text), out_starts, out_ends
