@@ -51,6 +51,7 @@ def test_the_message_checker_ignores_contact_rules(tmp_path):
      "$.rules[0].match.outcome_not", "selects no record"),
     ("  - {id: C1, kind: cease, severity: error, message: m, match: {direction: [outbound]}}\n", "$.rules[0]", "'trigger' is a required"),
     ("  - {id: Q1, kind: telepathy, severity: error, message: m}\n", "$.rules[0].kind", "opt_out"),
+    (HOURS.replace("    match:", "    max: 3\n    match:"), "$.rules[0].max", "'max' does not apply to hours rules"),
 ])
 def test_bad_contact_rules_are_named_by_line_and_path(tmp_path, body, where, words):
     problems = _problems(tmp_path, body)

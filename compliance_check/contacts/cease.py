@@ -19,13 +19,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .ruleset import ContactRule, filter_problems
+from .ruleset import ContactRule, filter_problems, misplaced_fields
 
 KIND = "cease"
 
 
 def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
-    return filter_problems(rule.get("match"), ("match",)) + filter_problems(rule.get("trigger"), ("trigger",))
+    return (filter_problems(rule.get("match"), ("match",)) + filter_problems(rule.get("trigger"), ("trigger",))
+            + misplaced_fields(rule, ("match", "trigger", "key")))
 
 
 class Evaluator:

@@ -22,14 +22,15 @@ from datetime import datetime
 from typing import Any
 
 from .frequency import DAY_SLACK
-from .ruleset import ContactRule, filter_problems
+from .ruleset import ContactRule, filter_problems, misplaced_fields
 from .zones import start_of_day
 
 KIND = "cooldown"
 
 
 def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
-    return filter_problems(rule.get("match"), ("match",)) + filter_problems(rule.get("trigger"), ("trigger",))
+    return (filter_problems(rule.get("match"), ("match",)) + filter_problems(rule.get("trigger"), ("trigger",))
+            + misplaced_fields(rule, ("match", "trigger", "key", "days")))
 
 
 class Evaluator:

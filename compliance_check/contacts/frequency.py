@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .ruleset import ContactRule, filter_problems
+from .ruleset import ContactRule, filter_problems, misplaced_fields
 from .zones import start_of_day
 
 KIND = "frequency"
@@ -32,7 +32,7 @@ DAY_SLACK = 3
 
 
 def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
-    return filter_problems(rule.get("match"), ("match",))
+    return filter_problems(rule.get("match"), ("match",)) + misplaced_fields(rule, ("match", "key", "max", "days"))
 
 
 class Evaluator:

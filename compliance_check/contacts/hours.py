@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from .ruleset import ContactRule, filter_problems
+from .ruleset import ContactRule, filter_problems, misplaced_fields
 from .zones import earliest_instants, local, offset_changes
 
 KIND = "hours"
@@ -76,7 +76,7 @@ def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
             problems.append((("dates", i, "date"), f"{d['date']} is listed twice"))
         seen.add(day)
         problems += _window_problems(d.get("windows", []), ("dates", i, "windows"))
-    return problems + filter_problems(rule.get("match"), ("match",))
+    return problems + filter_problems(rule.get("match"), ("match",)) + misplaced_fields(rule, ("match", "windows", "dates"))
 
 
 def _windows(raw: list[dict[str, Any]]) -> list[Window]:

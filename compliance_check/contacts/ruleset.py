@@ -68,6 +68,15 @@ def filter_problems(spec: Any, path: tuple) -> list[tuple[tuple, str]]:
     return []
 
 
+_KIND_FIELDS = ("match", "trigger", "key", "max", "days", "windows", "dates")
+
+
+def misplaced_fields(rule: dict[str, Any], own: tuple[str, ...]) -> list[tuple[tuple, str]]:
+    """Fields of other contact kinds that a rule of this kind would silently ignore."""
+    return [((f,), f"{f!r} does not apply to {rule['kind']} rules (their fields: {', '.join(own)})")
+            for f in _KIND_FIELDS if f in rule and f not in own]
+
+
 @dataclass
 class ContactRule:
     """A contact rule of a loaded pack, with its kind's evaluator class and filters."""
