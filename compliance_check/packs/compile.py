@@ -203,6 +203,7 @@ class CompiledPacks:
                 excepting=frozenset(i for i, o in enumerate(owners) if o[3]),
                 needy=needy,
                 plane_mask=(1 << width) - 1,
+                pairs_only=all(len(v) == 2 for v in roles_of.values()),
                 absent_roles=[
                     sum(1 << k for k, key in enumerate(needy) if len(roles_of[key]) <= plane)
                     for plane in range(max((len(v) for v in roles_of.values()), default=0))
@@ -372,16 +373,22 @@ class _ChannelPlan:
     excepting: frozenset[int]  # pattern indexes that are an exception of some rule
     needy: list[tuple[int, int]]  # (group, rule) of the rules that need every role, by bit
     plane_mask: int  # one bit per such rule
+    pairs_only: bool  # every such rule needs exactly two roles
     # per role plane: the bits of the rules that need no role there (fewer roles), set
     absent_roles: list[int]
 
     def complete(self, role_bits: int) -> list[tuple[int, int]]:
         """The rules every one of whose roles has a bit set in ``role_bits``."""
         width = len(self.needy)
-        found = role_bits | self.absent_roles[0]
-        for plane in range(1, len(self.absent_roles)):
-            found &= (role_bits >> (plane * width)) | self.absent_roles[plane]
-        found &= self.plane_mask
+        if self.pairs_only:  # every such rule needs two roles (near: a and b): one expression
+            found = role_bits & (role_bits >> width) & self.plane_mask
+        else:
+            found = role_bits | self.absent_roles[0]
+            for plane in range(1, len(self.absent_roles)):
+                found &= (role_bits >> (plane * width)) | self.absent_roles[plane]
+            found &= self.plane_mask
+        if not found:
+            return []
         out = []
         while found:
             low = found & -found
