@@ -1,8 +1,9 @@
 """Input problems: one line each, naming the file, line, column and the path of the field."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 
 def json_path(path: Iterable[str | int]) -> str:
@@ -31,3 +32,20 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def unknown_fields(error: Any, problem: Callable[..., Problem]) -> list[Problem]:
+    """For a JSON Schema ``additionalProperties`` error: one problem per unknown key,
+    pointing at the key itself, with the closest known field as a hint. ``problem`` is
+    the file's ``problem(path, message, at_key=...)``. Empty for any other error."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    path = tuple(error.absolute_path)
+    known = list(error.schema.get("properties", {}))
+    problems = []
+    for key in error.instance:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(problem((*path, key), f"unknown field {key!r}{hint}", at_key=True))
+    return problems

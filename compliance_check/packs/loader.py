@@ -8,7 +8,6 @@ as ``FILE:LINE:COL: JSON.PATH: what is wrong``.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.resources
 import json
@@ -19,7 +18,7 @@ from typing import Any, Iterable
 import jsonschema
 
 from ..contacts.ruleset import registry as contact_registry
-from ..errors import InputError, Problem, json_path
+from ..errors import InputError, Problem, json_path, unknown_fields
 from ..kinds import kind_function, registry as kind_registry
 from ..text.normalise import normalise_phrase
 from .model import Example, Pack, Rule, Source
@@ -64,17 +63,7 @@ def _schema_problems(pack: PackFile, error: jsonschema.ValidationError) -> list[
     path = tuple(error.absolute_path)
     if error.validator == "enum" and path and path[-1] == "kind":
         return [pack.problem(path, f"unknown rule kind {error.instance!r} (known: {', '.join(error.validator_value)})")]
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = list(error.schema.get("properties", {}))
-        problems = []
-        for key in error.instance:
-            if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.append(pack.problem((*path, key), f"unknown field {key!r}{hint}", at_key=True))
-        if problems:
-            return problems
-    return [pack.problem(path, error.message)]
+    return unknown_fields(error, pack.problem) or [pack.problem(path, error.message)]
 
 
 def read_pack_file(path: str | Path, display_name: str | None = None) -> PackFile:

@@ -6,7 +6,6 @@ is one ``FILE:LINE:COL: JSON.PATH: message`` line, like a rule pack's.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.resources
 import json
@@ -16,7 +15,7 @@ from typing import Any, Iterable
 
 import jsonschema
 
-from ..errors import InputError, Problem, json_path
+from ..errors import InputError, Problem, json_path, unknown_fields
 from ..packs.yamlpos import Positions, load_yaml, position_of
 from .discovery import matches
 
@@ -115,16 +114,9 @@ class Config:
 
 def _schema_problems(config: Config, error: jsonschema.ValidationError) -> list[Problem]:
     path = tuple(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = list(error.schema.get("properties", {}))
-        problems = []
-        for key in error.instance:
-            if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.append(config.problem((*path, key), f"unknown field {key!r}{hint}", at_key=True))
-        if problems:
-            return problems
+    problems = unknown_fields(error, config.problem)
+    if problems:
+        return problems
     if error.validator == "oneOf" and path and path[-1] == "jurisdiction":
         return [config.problem(path, "must be a jurisdiction (a string) or a list of them")]
     return [config.problem(path, error.message)]
