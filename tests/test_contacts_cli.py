@@ -151,3 +151,20 @@ def test_the_installed_command_runs_contacts():
                             stdin=HEADER + "c1,A1,2026-03-02T09:00:00-05:00,call,,no_answer,America/New_York,a\n", script=True)
     assert result.code == 0, result.err
     assert json.loads(result.out)["summary"]["checked"] == 1
+
+
+def test_a_record_without_any_zone_is_rejected_where_a_pack_has_no_default(run_cli, tmp_path):
+    pack = tmp_path / "nozone.yaml"
+    pack.write_text("id: nozone\nversion: 1.0.0\ntitle: No zone\nrules:\n"
+                    "  - id: H\n    kind: hours\n    severity: error\n    message: m\n"
+                    "    windows: [{start: \"08:00\", end: \"21:00\"}]\n", encoding="utf-8")
+    text = HEADER + "c1,A1,2026-03-02T10:00:00Z,call,,,,\nc2,A1,2026-03-02T10:00:00Z,call,,,UTC,\n"
+    result = run_cli("contacts", "-", "--pack", str(pack), "--format", "json", stdin=text)
+    assert result.code == 2
+    (p,) = parse_problems(result.err)
+    assert (int(p["line"]), p["path"]) == (2, "$.tz") and "no time zone" in p["message"]
+    assert json.loads(result.out)["summary"]["checked"] == 1
+    result = run_cli("next-contact", "-", "--account", "A1", "--channel", "call", "--after", "2026-03-02T12:00:00Z",
+                     "--pack", str(pack), "--format", "json", stdin=text)
+    assert result.code == 2 and "no time zone" in result.err
+    assert json.loads(result.out)["allowed_at"] == "2026-03-02T12:00:00+00:00"

@@ -98,6 +98,7 @@ INVALID = [
     {"id": "a", "account": "A", "time": "2026-03-02T10:00:00Z", "channel": "call", "colour": "red"},
     {"id": "a", "account": "A", "time": "2026-03-02T10:00:00Z", "channel": "call", "phone": "2125550100"},
     {"id": "a", "account": "A", "time": "2026-03-02T10:00:00Z", "channel": "call", "consent": "yes"},
+    {"id": "a", "account": "A", "time": "2026-03-02T10:00:00Z", "channel": "call", "consent": "true"},  # CSV spelling, not JSON
     {"id": 7, "account": "A", "time": "2026-03-02T10:00:00Z", "channel": "call"},
 ]
 

@@ -25,6 +25,7 @@ from .zones import record_zones
 SWEEP_EVERY = 1 << 16  # records between sweeps of state older than every window, at least
 BATCH = 1024  # records judged together, rule by rule
 INPUT_RULE = "input"
+NO_ZONE = "no time zone: the record has no tz, its phone gives none, and a selected pack has no default_timezone"
 
 
 class _Unordered(Exception):
@@ -167,9 +168,8 @@ class Auditor:
                 by_group = self._views(rec, own)
                 if by_group is None:
                     rejected += 1
-                    message = "no time zone: the record has no tz, its phone gives none, and a selected pack has no default_timezone"
-                    findings.append(input_finding(rec.line, "tz", message, rec.id, rec.account))
-                    rejected_problems.append((rec.line, "tz", message))
+                    findings.append(input_finding(rec.line, "tz", NO_ZONE, rec.id, rec.account))
+                    rejected_problems.append((rec.line, "tz", NO_ZONE))
                     continue
                 day = by_group[0][1]
                 batch.append((rec, by_group, roles))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
-from .audit import Auditor
+from .audit import NO_ZONE, Auditor
 from .records import Record, Rejected
 from .zones import UTC, local, record_zones, zones_for_tz
 
@@ -100,12 +100,14 @@ def next_contact(auditor: Auditor, items: Iterable[Record | Rejected], account: 
             if crule.key(r) != key or not crule.history(r.sig):
                 continue
             r_zones = record_zones(r.zones, r.phone, crule.default_timezone)
-            if r_zones is None:
-                continue  # rejected by the audit too
-            history.append((r.ts, r.time.astimezone(r_zones[0]).toordinal(), r.id))
+            if r_zones is not None:  # else rejected, as the audit rejects it (below)
+                history.append((r.ts, r.time.astimezone(r_zones[0]).toordinal(), r.id))
         history.sort(key=lambda e: e[0])
         plans.append((crule, crule.kind.Evaluator(crule), zones, history))
-    result = NextContact(None, zone_out or UTC, rejected=rejected)
+    for r in records:
+        if any(record_zones(r.zones, r.phone, c.default_timezone) is None for c in auditor.rules):
+            rejected.append(Rejected(r.line, [("tz", NO_ZONE)], r.id, r.account))
+    result = NextContact(None, zone_out or UTC, rejected=sorted(rejected, key=lambda i: i.line))
     blockers: dict[tuple[str, str], Blocker] = {}
     t = after_ts
     horizon = after_ts + HORIZON_DAYS * 86400.0

@@ -184,6 +184,10 @@ class RecordBuilder:
             return Rejected(line, [(str(k), f"unknown field {k!r} (fields: {', '.join(FIELDS)})") for k in unknown],
                             _str_or_none(data.get("id")), _str_or_none(data.get("account")))
         get = data.get
+        consent = get("consent")
+        if consent is not None and not isinstance(consent, bool):
+            return Rejected(line, [("consent", f"{consent!r} is not true or false (a JSON boolean)")],
+                            _str_or_none(get("id")), _str_or_none(get("account")))
         return self.build(line, get("id"), get("account"), get("debtor"), get("time"), get("channel"), get("direction"),
                           get("party"), get("outcome"), get("tz"), get("phone"), get("consent"), get("agent"))
 
