@@ -282,10 +282,15 @@ class CompiledPacks:
                 if rewritten is not base:
                     nt = rewritten
                     group_hits = group.scan(nt, plan.applies[group_index])
-                    candidates = {
-                        r for r, roles in group_hits.items()
-                        if roles.keys() - {EXCEPT_ROLE} and group.needs.get(r, frozenset()) <= roles.keys()
-                    }
+                    candidates = set()
+                    needs = group.needs
+                    for r, roles in group_hits.items():
+                        need = needs.get(r)
+                        if need is not None:
+                            if need <= roles.keys():
+                                candidates.add(r)
+                        elif len(roles) > 1 or EXCEPT_ROLE not in roles:  # a hit that is not only an exception
+                            candidates.add(r)
             unconditional = plan.unconditional.get(group_index)
             if unconditional:
                 candidates.update(unconditional)
