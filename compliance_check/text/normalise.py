@@ -121,6 +121,11 @@ def normalise_phrase(phrase: str) -> str:
 
 
 _SPACE_RUN_RE = re.compile(" +")
+# Folded ASCII as bytes: 1 for a word character, 0 for a space; then the first (or the
+# last) space of each run between two words flagged 1 as well.
+_WORD_FLAGS = bytes.maketrans(bytes(range(256)), bytes(0 if b == 0x20 else 1 for b in range(256)))
+_FIRST_OF_RUN = re.compile(b"(?<=\x01)\x00")
+_LAST_OF_RUN = re.compile(b"\x00(?=\x01)")
 
 
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
@@ -164,12 +169,21 @@ def _mapped_ascii(original: str) -> tuple[str, list[int], list[int]]:
     else:
         kept = data.translate(ascii_keep_table())
         starts, ends = list(compress(range(n), kept)), list(compress(range(1, n + 1), kept))
-    if SPACE in folded and "  " not in folded:
-        # Every ASCII character of folded text but the space is a Latin letter or digit,
-        # so each inner single space is kept as it is: only the ends are trimmed.
-        first, stop = len(folded) - len(folded.lstrip(SPACE)), len(folded.rstrip(SPACE))
-        return folded[first:stop], starts[first:stop], ends[first:stop]
-    return _collapse_mapped(folded, starts, ends)
+    if SPACE not in folded:
+        return folded, starts, ends
+    # Every ASCII character of folded text but the space is a Latin letter or digit, so
+    # every inner run of spaces is kept as one space: trim the ends, and where runs are
+    # longer than one, keep the first space's start and the last space's end.
+    first, stop = len(folded) - len(folded.lstrip(SPACE)), len(folded.rstrip(SPACE))
+    folded, starts, ends = folded[first:stop], starts[first:stop], ends[first:stop]
+    if "  " not in folded:
+        return folded, starts, ends
+    flags = folded.encode("ascii").translate(_WORD_FLAGS)
+    return (
+        " ".join(folded.split()),
+        list(compress(starts, _FIRST_OF_RUN.sub(b"\x01", flags))),
+        list(compress(ends, _LAST_OF_RUN.sub(b"\x01", flags))),
+    )
 
 
 def _collapse_mapped(folded: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
