@@ -165,7 +165,8 @@ def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Ca
             return True
         for name in hinted:
             if _has_digit_run(nt.text, _MIN_DIGITS[name]) and (
-                _ASCII_HINTS[name].search(nt.original) is not None or _WIDE_DIGIT_OR_SEP.search(nt.original) is not None
+                _ASCII_HINTS[name].search(nt.original) is not None
+                or (not nt.original.isascii() and _WIDE_DIGIT_OR_SEP.search(nt.original) is not None)
             ):
                 return True
         return False
