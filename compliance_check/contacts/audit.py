@@ -105,7 +105,7 @@ class Auditor:
 
     def _run(self, items: Iterable[Record | Rejected], check_order: bool) -> AuditResult:
         # The audit makes no reference cycles, so the cycle collector has nothing to find;
-        # left on, it walks the rules' state over and over (a fifth of the time).
+        # left on, it walks the rules' state over and over (about 15% of the time).
         collecting = gc.isenabled()
         gc.disable()
         try:
