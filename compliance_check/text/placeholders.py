@@ -5,9 +5,9 @@ Recognised forms: ``{name}``, ``{0}``, ``{{ name }}``, ``{% block %}``, ``{# not
 """
 from __future__ import annotations
 
-import regex
+import re
 
-PLACEHOLDER_RE = regex.compile(
+PLACEHOLDER_RE = re.compile(
     r"""
       \{\{.*?\}\}                                   # {{ name }}
     | \{%.*?%\} | \{\#.*?\#\}                       # {% tag %} {# comment #}
@@ -16,7 +16,7 @@ PLACEHOLDER_RE = regex.compile(
     | <%[=-]?.*?%>                                  # <%= name %>
     | \{[^{}\s]+\}                                  # {name} {0} {amount:.2f}
     """,
-    regex.VERBOSE | regex.DOTALL,
+    re.VERBOSE | re.DOTALL,
 )
 
 
