@@ -46,9 +46,9 @@ class MatchGroup:
     rules: list[CompiledRule]
     variants: VariantTable
     automaton: ahocorasick_rs.AhoCorasick | None
-    phrases: list[str]
+    phrases: tuple[str, ...]
     # automaton pattern index -> [(rule index, role)]
-    phrase_owners: list[list[tuple[int, str]]]
+    phrase_owners: list[tuple[tuple[int, str], ...]]
     # rules that run without a phrase hit: required, patterns without anchors, and
     # rules whose kind has a cheap per-message gate (pii): those run when it opens
     unconditional: list[int]
@@ -129,8 +129,8 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
         rules=rules,
         variants=variants,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
-        phrases=phrases,
-        phrase_owners=[owners[p] for p in phrases],
+        phrases=tuple(phrases),
+        phrase_owners=[tuple(owners[p]) for p in phrases],
         unconditional=unconditional,
         boundary_terms=boundary_terms,
         needs=needs,
@@ -149,7 +149,7 @@ class CompiledPacks:
     groups: list[MatchGroup]
     automaton: ahocorasick_rs.AhoCorasick | None
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
-    owners: list[list[tuple[int, int, str]]]
+    owners: tuple[tuple[tuple[int, int, str], ...], ...]
     # Variant forms that are one Latin word ("u", "sb", "d3adbeat") must match whole
     # words: a bare one-letter form would hit inside every word. When every such form is
     # ASCII, the automaton holds them padded with spaces (" u ") and scans an ASCII
@@ -193,12 +193,12 @@ class CompiledPacks:
                 owners.append((tuple(triggering), mask, tuple(needy_owners), excepting, variant_groups))
             plan = self._plans[channel] = _ChannelPlan(
                 applies=applies,
-                owners=owners,
+                owners=tuple(owners),
                 unconditional={i: u for i, (_, u, _) in enumerate(scopes) if u},
                 gated={i: g for i, (_, _, g) in enumerate(scopes) if g},
                 always=[i for i, (_, u, g) in enumerate(scopes) if u or g],
                 gates=_gates_by_function(scopes),
-                masks=[mask for _, mask, _, _, _ in owners],
+                masks=tuple(mask for _, mask, _, _, _ in owners),
                 special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]),
                 excepting=frozenset(i for i, o in enumerate(owners) if o[3]),
                 needy=needy,
@@ -367,13 +367,13 @@ class _ChannelPlan:
     applies: list[list[bool]]  # per group, per rule
     # automaton pattern index -> (triggering owners, role bits it sets, the owners behind
     # those bits, exception owners, groups whose variant form it is)
-    owners: list[tuple[tuple[tuple[int, int, str], ...], int, tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...], tuple[int, ...]]]
+    owners: tuple[tuple[tuple[tuple[int, int, str], ...], int, tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...], tuple[int, ...]], ...]
     unconditional: dict[int, list[int]]  # group -> rules that always run
     gated: dict[int, list[tuple["Gate", int]]]  # group -> (gate, rule) that run when the gate opens
     always: list[int]  # groups to visit even without a phrase hit
     # (shared precheck, [(each distinct gate, the (group, rule) pairs it opens)])
     gates: list[tuple["Gate | None", list[tuple["Gate", list[tuple[int, int]]]]]]
-    masks: list[int]  # automaton pattern index -> the role bits it sets
+    masks: tuple[int, ...]  # automaton pattern index -> the role bits it sets
     special: frozenset[int]  # pattern indexes with triggering owners or variant groups
     excepting: frozenset[int]  # pattern indexes that are an exception of some rule
     needy: list[tuple[int, int]]  # (group, rule) of the rules that need every role, by bit
@@ -442,5 +442,7 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
         padded_forms=bool(word_forms) and ascii_forms,
         groups=groups,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
-        owners=[owners[p] for p in phrases],
+        # Tuples of atoms, which the garbage collector stops tracking: a full collection
+        # then does not walk the tens of thousands of phrase owners.
+        owners=tuple(tuple(owners[p]) for p in phrases),
     )

@@ -91,25 +91,27 @@ _ABOVE_LIST_LIMIT = re.compile(f"[{chr(LIST_LIMIT)}-\U0010FFFF]")
 
 
 @functools.cache
-def fold_list() -> list[int | str | None]:
+def fold_list() -> tuple[int | str | None, ...]:
     """``fold_table`` below ``LIST_LIMIT`` as a list: entry = folded string, ``None``
     where the character is removed, or the code point itself where folding changes
     nothing. (``None`` rather than "" keeps CPython's fast path for ASCII text.)"""
     table = fold_table()
-    return [(table[cp] or None) if cp in table else cp for cp in range(LIST_LIMIT)]
+    # A tuple, not a list: the garbage collector stops tracking a tuple of atoms, so a
+    # full collection does not walk its 195,000 entries every time.
+    return tuple((table[cp] or None) if cp in table else cp for cp in range(LIST_LIMIT))
 
 
 @functools.cache
-def keep_list() -> list[str]:
+def keep_list() -> tuple[str, ...]:
     """Below ``LIST_LIMIT``, for ``str.translate``: "\x00" for a character folding
     removes, "\x01" for one it keeps as one character, "\x02" per character of a
     longer fold. The translated text is the offset map of text whose folds are all
     one character or nothing: the kept positions."""
     table = fold_table()
-    return [
+    return tuple(
         "\x01" if cp not in table else "\x00" if not table[cp] else "\x01" if len(table[cp]) == 1 else "\x02" * len(table[cp])
         for cp in range(LIST_LIMIT)
-    ]
+    )
 
 
 @functools.cache
