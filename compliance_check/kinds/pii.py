@@ -129,6 +129,7 @@ def _digit_shape(text: str) -> bytes:
     return text.encode("utf-8").translate(_DIGIT_SHAPE)
 
 
+@functools.lru_cache(maxsize=16)
 def _longest_digit_run(text: str) -> int:
     """Digits in the longest run (single spaces allowed) of a normalised text."""
     runs = _DIGIT_RUN.findall(text)
@@ -144,6 +145,15 @@ def _has_digit_run(text: str, min_digits: int) -> bool:
 
 
 _FEWEST_DIGITS_RUN = b"0" * min(_MIN_DIGITS.values())
+
+
+@functools.lru_cache(maxsize=32)
+def _hinted(name: str, original: str) -> bool:
+    """Whether the detector's own shape, or a full-width digit or separator that could
+    hide it, is in ``original``; cached because several gates may ask."""
+    return _ASCII_HINTS[name].search(original) is not None or (
+        not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None
+    )
 
 
 def _may_hold_pii(nt: NormalisedText) -> bool:
@@ -164,10 +174,7 @@ def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Ca
         if min_digits is not None and _has_digit_run(nt.text, min_digits):
             return True
         for name in hinted:
-            if _has_digit_run(nt.text, _MIN_DIGITS[name]) and (
-                _ASCII_HINTS[name].search(nt.original) is not None
-                or (not nt.original.isascii() and _WIDE_DIGIT_OR_SEP.search(nt.original) is not None)
-            ):
+            if _has_digit_run(nt.text, _MIN_DIGITS[name]) and _hinted(name, nt.original):
                 return True
         return False
 
