@@ -18,8 +18,6 @@ import opencc
 # glues across it, and no term contains it, so nothing matches it.
 PLACEHOLDER = "\ufdd0"
 SPACE = " "
-# Marks a kept space while spaces are collapsed; folds to nothing so input cannot fake it.
-KEPT_MARK = "\ufdd1"
 
 # Code points outside the BMP that users actually type to disguise words:
 # mathematical alphanumerics (𝐬𝐛), enclosed alphanumerics (🄢🄑, 🅂🄱), CJK compatibility ideographs.
@@ -39,8 +37,6 @@ def _fold_one(ch: str) -> str:
     """NFKC, case folding and filler removal; traditional -> simplified comes after."""
     if ch == PLACEHOLDER:
         return ch
-    if ch == KEPT_MARK:
-        return ""
     if _is_space(ch):
         return SPACE
     cp = ord(ch)

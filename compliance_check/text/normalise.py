@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from itertools import compress
 
-from .chartable import KEPT_MARK, PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text, keep_list
+from .chartable import PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text, keep_list
 from .placeholders import find_placeholders
 
 # A placeholder counts as a word here, so "tell {name} he owes" keeps its spaces.
 _WORD = r"[a-z0-9\u00c0-\u024f\ufdd0]"
-# A run of spaces between two word characters. Written to start with the literal space
-# (the word before it is a look-behind over two characters) so the engine skips from
-# space to space instead of trying every position.
-_KEPT_SPACE_RE = re.compile(rf" (?<={_WORD} ) *(?={_WORD})")
+_NON_WORD = "[^\x00-\x7f\u00c0-\u024f\ufdd0]"  # what _WORD is not, less ASCII
+# Starts with the literal space (the character before it is a look-behind over two
+# characters), so the engine skips from space to space instead of trying every position.
+_SPACE_BESIDE_NON_WORD = re.compile(f" (?={_NON_WORD})| (?<={_NON_WORD} )")
 _WORD_CHARS = frozenset(c for c in map(chr, range(0x250)) if re.fullmatch(_WORD, c)) | {PLACEHOLDER}
 
 
@@ -107,7 +107,10 @@ def _collapse_spaces(folded: str) -> str:
         # digit, and a placeholder counts as a word too, so "between two word
         # characters" is every inner run: split/join.
         return folded.strip() if "  " not in folded else " ".join(folded.split())
-    return _KEPT_SPACE_RE.sub(KEPT_MARK, folded).replace(SPACE, "").replace(KEPT_MARK, " ")
+    # Runs become single spaces between non-space characters; of those, a space beside a
+    # character that is not a word character (Chinese, mostly) goes too. Every such
+    # character is non-ASCII: folded ASCII is words and spaces.
+    return _SPACE_BESIDE_NON_WORD.sub("", " ".join(folded.split()))
 
 
 def normalise(original: str) -> NormalisedText:
