@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
+import jsonschema_rs
 
 from ..contacts.ruleset import registry as contact_registry
 from ..errors import InputError, Problem, json_path, unknown_fields
@@ -28,9 +29,20 @@ PACK_SUFFIXES = (".yaml", ".yml")
 
 
 @functools.cache
+def _schema() -> dict[str, Any]:
+    return json.loads(importlib.resources.files("compliance_check.schemas").joinpath("rulepack.schema.json").read_text("utf-8"))
+
+
+@functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
-    schema_text = importlib.resources.files("compliance_check.schemas").joinpath("rulepack.schema.json").read_text("utf-8")
-    return jsonschema.Draft202012Validator(json.loads(schema_text))
+    return jsonschema.Draft202012Validator(_schema())
+
+
+@functools.cache
+def _fast_validator() -> Any:
+    """jsonschema-rs on the same schema: it tells a valid pack (the usual case) about
+    forty times faster; ``jsonschema`` then describes the problems of an invalid one."""
+    return jsonschema_rs.Draft202012Validator(_schema())
 
 
 def bundled_dir() -> Path:
@@ -80,7 +92,7 @@ def read_pack_file(path: str | Path, display_name: str | None = None) -> PackFil
     pack = PackFile(data if isinstance(data, dict) else {}, positions, name)
     if not isinstance(data, dict):
         raise InputError([pack.problem((), "a rule pack must be a YAML mapping")])
-    problems = [p for e in _validator().iter_errors(data) for p in _schema_problems(pack, e)]
+    problems = [] if _fast_validator().is_valid(data) else [p for e in _validator().iter_errors(data) for p in _schema_problems(pack, e)]
     problems.sort(key=lambda p: (p.line, p.column))
     if problems:
         raise InputError(problems)
