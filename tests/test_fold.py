@@ -1,0 +1,29 @@
+"""``fold_text`` takes shortcuts (bytes for ASCII, ASCII bytes then non-ASCII runs for
+mostly-ASCII text); each must give exactly the per-character folding table's result."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from compliance_check.text.chartable import fold_table, fold_text
+
+def _reference(text: str) -> str:
+    return text.translate(fold_table())
+
+
+_PIECES = st.sampled_from(
+    ["Hi John, ", "payment of $1,523.45 ", "招商银行", "傻 逼", "ＳＢ", "煞筆", "é", "\u200b", "𝐬𝐛", "\U000E0101",
+     "\u3000", "\ufdd0", "ﬁ", "Ⅻ", "😀", "\t\n", "%(name)s", "１３８"]
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=12).map("".join))
+def test_fold_text_equals_the_table(text: str) -> None:
+    assert fold_text(text) == _reference(text)
+
+
+def test_mostly_ascii_and_mostly_chinese_paths() -> None:
+    mixed = "This is a reminder from 招商银行: pay ＄100 by 3/14."
+    chinese = "【招商銀行】您好，請於3月14日前還款。"
+    assert fold_text(mixed) == _reference(mixed)
+    assert fold_text(chinese) == _reference(chinese)
