@@ -1,5 +1,5 @@
-"""``fold_text`` takes shortcuts (bytes for ASCII, ASCII bytes then non-ASCII runs for
-mostly-ASCII text); each must give exactly the per-character folding table's result."""
+"""``fold_text`` takes shortcuts (bytes for ASCII, a tuple table, a second table above
+it); each must give exactly the per-character folding table's result."""
 from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
@@ -22,7 +22,7 @@ def test_fold_text_equals_the_table(text: str) -> None:
     assert fold_text(text) == _reference(text)
 
 
-def test_mostly_ascii_and_mostly_chinese_paths() -> None:
+def test_mixed_and_chinese_text() -> None:
     mixed = "This is a reminder from 招商银行: pay ＄100 by 3/14."
     chinese = "【招商銀行】您好，請於3月14日前還款。"
     assert fold_text(mixed) == _reference(mixed)

@@ -146,24 +146,6 @@ def fold_text(text: str) -> str:
     if text.isascii():  # bytes.translate is several times faster than str.translate
         mapping, deleted = _ascii_tables()
         return text.encode("ascii").translate(mapping, deleted).decode("ascii")
-    data = text.encode("utf-8")
-    if len(data) < len(text) * 3 // 2:
-        # Mostly ASCII (an English message naming a Chinese bank): the ASCII bytes fold
-        # through the bytes table, which leaves the others alone; then each run of
-        # non-ASCII characters folds on its own.
-        mapping, deleted = _ascii_tables()
-        return _NON_ASCII_RUN.sub(_fold_non_ascii, data.translate(mapping, deleted).decode("utf-8"))
-    return _fold_non_ascii_text(text)
-
-
-_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
-
-
-def _fold_non_ascii(run: re.Match) -> str:
-    return _fold_non_ascii_text(run.group())
-
-
-def _fold_non_ascii_text(text: str) -> str:
     folded = text.translate(fold_list())
     if not folded.isascii() and _ABOVE_LIST_LIMIT.search(folded) is not None:
         folded = folded.translate(fold_rest())
