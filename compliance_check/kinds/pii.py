@@ -144,14 +144,18 @@ def _has_digit_run(text: str, min_digits: int) -> bool:
     return b"0 0" in shape and _longest_digit_run(text) >= min_digits
 
 
-_FEWEST_DIGITS_RUN = b"0" * min(_MIN_DIGITS.values())
+_FEWEST_DIGITS = min(_MIN_DIGITS.values())
+
+
+def _has_at(original: str) -> bool:
+    return "@" in original or "\uff20" in original
 
 
 @functools.lru_cache(maxsize=32)
 def _hinted(name: str, original: str) -> bool:
     """Whether the detector's own shape, or a full-width digit or separator that could
     hide it, is in ``original``; cached because several gates may ask."""
-    return _ASCII_HINTS[name].search(original) is not None or (
+    return _SHAPE_HINTS[name].search(original) is not None or (
         not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None
     )
 
@@ -160,16 +164,13 @@ def _may_hold_pii(nt: NormalisedText) -> bool:
     """What every gate of this kind needs first: an @, or a run of the fewest digits
     any detector needs. It fails on most messages, so the checker tries it once per
     message before the gates of every pii rule (the gates' ``precheck``)."""
-    if "@" in nt.original or "\uff20" in nt.original:
-        return True
-    shape = _digit_shape(nt.text)
-    return _FEWEST_DIGITS_RUN in shape or b"0 0" in shape
+    return _has_at(nt.original) or _has_digit_run(nt.text, _FEWEST_DIGITS)
 
 
 @functools.cache
 def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Callable[[NormalisedText], bool]:
     def gate(nt: NormalisedText) -> bool:
-        if needs_at and ("@" in nt.original or "\uff20" in nt.original):
+        if needs_at and _has_at(nt.original):
             return True
         if min_digits is not None and _has_digit_run(nt.text, min_digits):
             return True
@@ -228,7 +229,7 @@ def _find_cn_mobile(text: str) -> Iterator[tuple[int, int]]:
 # opens its gate only where this pattern also occurs in the original, or where the
 # original has a full-width digit or separator that could hide it.
 _WIDE_DIGIT_OR_SEP = re.compile("[\uff10-\uff19\uff0d\uff0e\u3000]")
-_ASCII_HINTS = {
+_SHAPE_HINTS = {
     "cn_mobile": _CN_MOBILE_CORE,
     "ssn": re.compile(rf"{_D}{{3}}[ .\-]{_D}{{2}}[ .\-]{_D}{{4}}"),  # its separators are not in normalised text
 }
@@ -245,8 +246,8 @@ def make_gate(params: dict[str, Any]) -> Callable[[NormalisedText], bool]:
     with the same test share one gate, which runs once per message; most messages
     (no @, no long run of digits) then skip the detectors."""
     detectors = params["detectors"]
-    lengths = [_MIN_DIGITS[d] for d in detectors if d in _MIN_DIGITS and d not in _ASCII_HINTS]
-    hinted = tuple(sorted(d for d in detectors if d in _ASCII_HINTS))
+    lengths = [_MIN_DIGITS[d] for d in detectors if d in _MIN_DIGITS and d not in _SHAPE_HINTS]
+    hinted = tuple(sorted(d for d in detectors if d in _SHAPE_HINTS))
     return _gate("email" in detectors, min(lengths) if lengths else None, hinted)
 
 

@@ -23,7 +23,7 @@ from ..errors import InputError, Problem, json_path, unknown_fields
 from ..kinds import kind_function, registry as kind_registry
 from ..text.normalise import normalise_phrase
 from .model import Example, Pack, Rule, Source
-from .yamlpos import Positions, load_yaml, position_of
+from .yamlpos import Positions, position_of, read_yaml_file
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -82,13 +82,7 @@ def read_pack_file(path: str | Path, display_name: str | None = None) -> PackFil
     """Read and validate one pack file on its own; raise ``InputError`` listing every problem."""
     path = Path(path)
     name = display_name or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(name, 1, 1, "$", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, 1, 1, "$", f"cannot read pack: {exc}")]) from None
-    data, positions = load_yaml(text, name)
+    data, positions = read_yaml_file(path, name, "pack")
     pack = PackFile(data if isinstance(data, dict) else {}, positions, name)
     if not isinstance(data, dict):
         raise InputError([pack.problem((), "a rule pack must be a YAML mapping")])

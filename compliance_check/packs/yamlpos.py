@@ -6,6 +6,7 @@ than silently overwritten.
 """
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
@@ -27,6 +28,18 @@ _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def read_yaml_file(path: FilePath, name: str, what: str, encoding: str = "utf-8") -> tuple[Any, Positions]:
+    """``load_yaml`` of the file at ``path`` (called ``name`` in problems); a missing or
+    unreadable file is one problem naming it, ``what`` saying what it should have been."""
+    try:
+        text = path.read_text(encoding=encoding)
+    except FileNotFoundError:
+        raise InputError([Problem(name, 1, 1, "$", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(name, 1, 1, "$", f"cannot read {what}: {exc}")]) from None
+    return load_yaml(text, name)
 
 
 def load_yaml(text: str, filename: str) -> tuple[Any, Positions]:

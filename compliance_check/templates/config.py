@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import jsonschema
 
 from ..errors import InputError, Problem, json_path, unknown_fields
-from ..packs.yamlpos import Positions, load_yaml, position_of
+from ..packs.yamlpos import Positions, position_of, read_yaml_file
 from .discovery import matches
 
 CONFIG_NAME = ".compliance.yaml"
@@ -126,13 +126,7 @@ def load_config(path: str | Path) -> Config:
     """Read and validate a config file; ``InputError`` lists every problem."""
     path = Path(path)
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(name, 1, 1, "$", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, 1, 1, "$", f"cannot read config: {exc}")]) from None
-    data, positions = load_yaml(text, name)
+    data, positions = read_yaml_file(path, name, "config", encoding="utf-8-sig")
     config = Config(name, path.resolve().parent, data if isinstance(data, dict) else {}, positions)
     if data is None:
         return config  # an empty config: every default

@@ -15,13 +15,15 @@ from itertools import compress
 from .chartable import PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text, keep_list
 from .placeholders import find_placeholders
 
-# A placeholder counts as a word here, so "tell {name} he owes" keeps its spaces.
-_WORD = r"[a-z0-9\u00c0-\u024f\ufdd0]"
-_NON_WORD = "[^\x00-\x7f\u00c0-\u024f\ufdd0]"  # what _WORD is not, less ASCII
+# Word characters: Latin letters and digits, and the placeholder mark (a placeholder
+# counts as a word, so "tell {name} he owes" keeps its spaces). A space is kept only
+# between two of them.
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789") | frozenset(map(chr, range(0xC0, 0x250))) | {PLACEHOLDER}
+# What is not a word character, less ASCII (folded ASCII is words and spaces).
+_NON_WORD = f"[^\x00-\x7f\u00c0-\u024f{PLACEHOLDER}]"
 # Starts with the literal space (the character before it is a look-behind over two
 # characters), so the engine skips from space to space instead of trying every position.
 _SPACE_BESIDE_NON_WORD = re.compile(f" (?={_NON_WORD})| (?<={_NON_WORD} )")
-_WORD_CHARS = frozenset(c for c in map(chr, range(0x250)) if re.fullmatch(_WORD, c)) | {PLACEHOLDER}
 
 
 class NormalisedText:
@@ -137,7 +139,8 @@ _LAST_OF_RUN = re.compile(b"\x00(?=\x01)")
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     """The normalised text with, for each of its characters, the original span it
     came from. Same folding and spacing rule as ``normalise``, with bookkeeping."""
-    if not find_placeholders(original):
+    placeholders = find_placeholders(original)
+    if not placeholders:
         if original.isascii():
             return _mapped_ascii(original)
         kept = original.translate(keep_list())
@@ -149,7 +152,7 @@ def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     fold = fold_table().get
     pieces = [fold(ord(c), c) for c in original]
     ends_override: dict[int, int] = {}
-    for start, end in find_placeholders(original):
+    for start, end in placeholders:
         pieces[start] = PLACEHOLDER
         for k in range(start + 1, end):
             pieces[k] = ""
