@@ -79,13 +79,22 @@ class Checker:
             if disabled and rule.id in disabled:
                 continue
             roles = hits.get(rule_index, _NO_HITS)
+            # Judge each phrase on its own, before kinds combine them (near pairs).
             if rule.word_boundary and roles:
-                # Judge each phrase on its own, before kinds combine them (near pairs).
                 roles = {
                     role: spans if role in _UNBOUNDED_ROLES else [h for h in spans if aligned(nt, h[0], h[1], cuts)]
                     for role, spans in roles.items()
                 }
+            cues = compiled.cues
+            if cues is not None and roles:
+                text = nt.text
+                roles = {
+                    role: spans if role in _UNBOUNDED_ROLES else [h for h in spans if not cues.negates(text, h[0], h[1])]
+                    for role, spans in roles.items()
+                }
             matches = compiled.kind.find(rule.params, compiled.prepared, MatchContext(nt, roles))
+            if cues is not None and matches and rule.kind == "pattern":
+                matches = [m for m in matches if m.error or not cues.negates(nt.text, m.start, m.end)]
             if matches:
                 findings.extend(self._findings(compiled.pack, rule, nt, matches, roles.get(EXCEPT_ROLE, ()), cuts))
         return findings

@@ -22,6 +22,7 @@ import re
 import ahocorasick_rs
 
 from ..kinds import kind_function, registry as kind_registry
+from ..kinds.cues import Cues
 from ..kinds.pattern import ANCHOR_ROLE
 from ..text.normalise import NormalisedText, normalise
 from ..text.variants import VariantTable, compile_variants
@@ -38,6 +39,7 @@ class CompiledRule:
     kind: ModuleType
     prepared: Any
     gate: "Gate | None" = None  # a cheap per-message test; the rule runs only when it opens
+    cues: Cues | None = None  # except_before / except_after, normalised
 
 
 @dataclass
@@ -105,7 +107,12 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
             if kind is None:
                 continue  # a contact rule: contact logs judge it (contacts/), messages never do
             make_gate = getattr(kind, "make_gate", None)
-            rules.append(CompiledRule(rule, pack, kind, kind_function(kind, "compile")(rule.params), make_gate(rule.params) if make_gate else None))
+            cues = None
+            if rule.except_before or rule.except_after:
+                cues = Cues(*(tuple(dict.fromkeys(filter(None, (variants.apply(normalise(c)).text for c in side))))
+                              for side in (rule.except_before, rule.except_after)))
+            rules.append(CompiledRule(rule, pack, kind, kind_function(kind, "compile")(rule.params),
+                                      make_gate(rule.params) if make_gate else None, cues))
             own = kind_function(kind, "phrases")(rule.params)
             if rule.kind in ("pii", "required") or (rule.kind == "pattern" and not own):
                 unconditional.append(index)

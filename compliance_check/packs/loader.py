@@ -110,7 +110,10 @@ def _local_problems(pack: PackFile) -> list[Problem]:
         kind = kinds.get(rule["kind"]) or contact_registry()[rule["kind"]]
         for sub, message in kind_function(kind, "check_params")(rule):
             problems.append(pack.problem(("rules", i, *sub), message))
-        for field in ("terms", "except"):
+        for field in ("except_before", "except_after"):
+            if field in rule and rule["kind"] not in _CUED_KINDS:
+                problems.append(pack.problem(("rules", i, field), f"{field} applies to {', '.join(sorted(_CUED_KINDS))} rules only, not to {rule['kind']}"))
+        for field in ("terms", "except", "except_before", "except_after"):
             for j, phrase in enumerate(rule.get(field, [])):
                 if not normalise_phrase(phrase):
                     problems.append(pack.problem(("rules", i, field, j), f"{phrase!r} is only filler (spaces, punctuation, symbols) and can never match"))
@@ -220,9 +223,11 @@ class PackLibrary:
         return pack
 
 
+# Kinds whose hits or matches sit in the text, where context cues can be read.
+_CUED_KINDS = frozenset({"terms", "near", "pattern"})
 _COMMON_FIELDS = {
     "id", "kind", "category", "severity", "message", "citation", "suggestion", "channels",
-    "word_boundary", "except", "examples", "description",
+    "word_boundary", "except", "except_before", "except_after", "examples", "description",
 }
 
 
@@ -248,6 +253,8 @@ def _build_rule(raw: dict[str, Any], pack_file: PackFile, index: int) -> Rule:
         channels=frozenset(raw["channels"]) if "channels" in raw else None,
         word_boundary=bool(raw.get("word_boundary", False)),
         exceptions=tuple(raw.get("except", ())),
+        except_before=tuple(raw.get("except_before", ())),
+        except_after=tuple(raw.get("except_after", ())),
         violating=_examples(examples.get("violating", [])),
         compliant=_examples(examples.get("compliant", [])),
         description=raw.get("description"),

@@ -22,6 +22,8 @@ class Rule:
     channels: frozenset[str] | None
     word_boundary: bool
     exceptions: tuple[str, ...]
+    except_before: tuple[str, ...]  # cues: see kinds/cues.py
+    except_after: tuple[str, ...]
     violating: tuple[Example, ...]
     compliant: tuple[Example, ...]
     description: str | None

@@ -1,0 +1,130 @@
+"""``except_before`` / ``except_after``: a hit right after a negating cue, or right before
+a cue that disowns it, is not a finding; anywhere else it still is."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from compliance_check import Checker, load_packs
+from compliance_check.errors import InputError
+from compliance_check.kinds.cues import Cues
+
+PACK = """\
+id: cues-test
+version: 1.0.0
+title: cues
+rules:
+  - id: VISIT
+    kind: terms
+    category: threat_violence
+    severity: error
+    message: m
+    terms: [上门, 黑名单]
+    except_before: [不会, 所谓的]
+    except_after: [是谣言]
+  - id: SUE
+    kind: terms
+    category: false_legal_threat
+    severity: error
+    message: m
+    terms: [sue you]
+    except_before: [will not, not]
+  - id: TELL
+    kind: near
+    category: third_party_pressure
+    severity: error
+    message: m
+    near: {a: [家人], b: [通知], within: 6}
+    except_before: [不会]
+  - id: ARREST
+    kind: pattern
+    category: false_legal_threat
+    severity: error
+    message: m
+    pattern: 'arrest(?:ed)? you'
+    except_before: [never]
+"""
+
+
+@pytest.fixture(scope="module")
+def checker(tmp_path_factory) -> Checker:
+    path = tmp_path_factory.mktemp("cues") / "cues-test.yaml"
+    path.write_text(PACK, encoding="utf-8")
+    return Checker(load_packs([str(path)]))
+
+
+def rules(checker: Checker, text: str) -> list[str]:
+    return sorted(f.rule for f in checker.check(text).findings)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("明天我们上门找你", ["VISIT"]),
+        ("我们不会上门，请放心", []),
+        ("我们不 会 上门", []),  # filler between cue and hit is not in the way
+        ("所谓的黑名单是假的", []),
+        ("全国黑名单是谣言", []),  # after-cue
+        ("不会上门，但会把你拉进黑名单", ["VISIT"]),  # only the negated occurrence is dropped
+        ("我们会上门，不会手软", ["VISIT"]),  # a cue after the hit is not a before-cue
+    ],
+)
+def test_chinese_terms(checker, text, expected):
+    assert rules(checker, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We will sue you on Monday.", ["SUE"]),
+        ("We will not sue you.", []),
+        ("We will NOT, sue you.", []),  # punctuation is filler
+        ("We cannot wait, we will sue you", ["SUE"]),
+        ("Cannot sue you? We can.", ["SUE"]),  # "not" inside "cannot" is no cue
+    ],
+)
+def test_latin_cues_are_whole_words(checker, text, expected):
+    assert rules(checker, text) == expected
+
+
+def test_near_judges_each_side_on_its_own(checker):
+    assert rules(checker, "你的家人不会被通知") == ["TELL"]  # cue "不会" is before 被, not 通知
+    assert rules(checker, "我们不会通知你的家人") == []
+    assert rules(checker, "我们不会通知单位，但会通知你的家人") == ["TELL"]
+
+
+def test_pattern_matches(checker):
+    assert rules(checker, "The police will arrest you") == ["ARREST"]
+    assert rules(checker, "Nobody will ever arrest you; we never arrest you") == ["ARREST"]
+    assert rules(checker, "We never arrested you") == []
+
+
+def test_negates_word_edges():
+    cues = Cues(before=("not",), after=("lol",))
+    assert cues.negates("we will not sue", 12, 15)
+    assert not cues.negates("we cannot sue", 10, 13)
+    assert not cues.negates("notsue", 3, 6)  # glued into one word
+    assert cues.negates("sue lol", 0, 3)
+    assert not cues.negates("sue lolly", 0, 3)
+
+
+def test_cues_on_a_pii_rule_are_a_pack_error(tmp_path):
+    path = tmp_path / "bad-cues.yaml"
+    path.write_text(textwrap.dedent("""\
+        id: bad-cues
+        version: 1.0.0
+        title: t
+        rules:
+          - id: P
+            kind: pii
+            category: privacy_exposure
+            severity: error
+            message: m
+            detectors: [email]
+            except_before: [not]
+        """), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_packs([str(path)])
+    (problem,) = caught.value.problems
+    assert problem.line == 11 and "except_before" in str(problem) and "pii" in str(problem)
