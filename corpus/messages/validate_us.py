@@ -1,4 +1,4 @@
-"""Check the US corpus files (dev, test, dev2 to dev6) and print their counts.
+"""Check the US corpus files (dev, test, dev2 to dev7) and print their counts.
 
 Usage: python corpus/messages/validate_us.py   (exit 1 on any problem)
 """
@@ -11,7 +11,7 @@ from itertools import combinations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FILES = ["us-dev.jsonl", "us-test.jsonl", "us-dev2.jsonl", "us-dev3.jsonl", "us-dev4.jsonl", "us-dev5.jsonl", "us-dev6.jsonl"]
+FILES = ["us-dev.jsonl", "us-test.jsonl", "us-dev2.jsonl", "us-dev3.jsonl", "us-dev4.jsonl", "us-dev5.jsonl", "us-dev6.jsonl", "us-dev7.jsonl"]
 CHANNELS = {"sms", "email", "chat", "call_script", "letter"}
 CATEGORIES = {"threat_violence", "insult_profanity", "impersonation_authority",
               "false_legal_threat", "third_party_pressure", "public_shaming",
