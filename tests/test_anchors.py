@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compliance_check import Checker, load_packs
-from compliance_check.kinds.anchors import anchors
+from compliance_check.kinds import Match
+from compliance_check.kinds.anchors import anchors, leading_anchors
+from compliance_check.kinds.pattern import _tried_at
 from compliance_check.text.normalise import normalise
 
 from conftest import fixture_path
@@ -296,3 +298,77 @@ def test_bundled_pattern_match_always_contains_an_anchor(case):
         return
     found = anchors_of(pattern)
     assert found is None or any(a in text for a in found), (rule_id, text, found)
+
+
+# --- leading anchors: every match starts with one ----------------------------------------------
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        ("\\bdebt\\b", ["debt"]),
+        ("(?:we|i) will sue you", ["i will sue you", "we will sue you"]),
+        ("(?:bank|savings) (?:\\w+ )?\\d{8}", ["bank ", "savings "]),  # extended while exact
+        ("\\b(?:dob|ssn) \\d+|\\bbank \\d+", ["bank ", "dob ", "ssn "]),  # one set per branch
+        ("colou?r", ["color", "colour"]),
+        ("(?i:SUE) you", ["sue you"]),
+        ("(?:we|i) (?:will )?have you arrested", ["i have you arrested", "i will have you arrested",
+                                                  "we have you arrested", "we will have you arrested"]),
+    ],
+)
+def test_leading_anchors(pattern, expected):
+    assert leading_anchors(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(?:please )?pay now",  # the match may start at "pay"
+        "x{0,3}yy",
+        "\\d+ days",
+        "(?:sue|\\w+ing) you",  # a branch with no literal start
+        "(?:we|i) \\w+ have you arrested",  # "we " and "i " are worse filters than "have you arrested"
+    ],
+)
+def test_no_leading_anchors(pattern):
+    assert leading_anchors(pattern) is None
+
+
+def _finditer(pattern: str, text: str) -> list[Match]:
+    return [Match(m.start(), m.end()) for m in regex.finditer(pattern, text) if m.end() > m.start()]
+
+
+def _tried(pattern: str, text: str, starts: list[str]) -> list[Match]:
+    positions = [i for a in starts for i in range(len(text)) if text.startswith(a, i)]
+    return _tried_at(regex.compile(pattern), text, positions, 1.0)
+
+
+LEADING_RULES = [(rid, p, texts) for rid, p, texts in PATTERN_RULES if leading_anchors(p)]
+
+
+def test_some_bundled_patterns_are_tried_only_at_their_starts():
+    assert len(LEADING_RULES) >= 3
+
+
+@pytest.mark.parametrize("pattern, starts, text", [
+    ("ab|b", ["ab", "b"], "xab b"),  # "ab" holds "b", one place later: both starts are needed
+    ("(?:aa|a)a", ["a"], "aaaa"),
+    ("\\bbank \\d+", ["bank "], "bank 1 bank bank 22"),
+    ("a(?:ba)?", ["a"], "ababa"),
+])
+def test_tried_at_starts_equals_finditer(pattern, starts, text):
+    assert _tried(pattern, text, starts) == _finditer(pattern, text)
+
+
+def test_starts_are_reduced_by_prefix_not_by_containment():
+    from compliance_check.kinds.anchors import _shortest_prefixes
+
+    assert _shortest_prefixes(frozenset({"ab", "b", "bc"})) == {"ab", "b"}
+
+
+@PROPERTY
+@given(mutated())
+def test_bundled_pattern_tried_at_starts_equals_finditer(case):
+    rule_id, pattern, text = case
+    starts = leading_anchors(pattern)
+    if starts:
+        assert _tried(pattern, text, starts) == _finditer(pattern, text), (rule_id, text)

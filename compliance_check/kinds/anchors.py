@@ -194,16 +194,89 @@ def _node(op, arg, fold: bool) -> Anchors | None:
     return None  # anchors (\b, ^), lookarounds, back-references, any character
 
 
-def anchors(pattern: str) -> list[str] | None:
-    """Strings one of which occurs in every match of ``pattern``, or ``None`` if unknown."""
+_ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
+
+
+def _shortest_prefixes(candidate: Anchors) -> Anchors:
+    """Drop starts that begin with another one: wherever they occur, it occurs at the
+    same position. (Containment is not enough here: "ab" holds "b" one place later.)"""
+    kept: list[str] = []
+    for a in sorted(candidate, key=len):
+        if not any(a.startswith(k) for k in kept):
+            kept.append(a)
+    return frozenset(kept)
+
+
+def _leading(items: list, fold: bool) -> Anchors | None:
+    """Strings one of which every match of the sequence ``items`` starts with (after
+    zero-width assertions), or ``None`` when unknown."""
+    i = 0
+    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+        i += 1
+    if i == len(items):
+        return None
+    op, arg = items[i]
+    rest = items[i + 1:]
+    first = _exact(op, arg, fold)
+    if first is not None:
+        if "" in first:  # an optional first part: the match may start with what follows
+            return None
+        out = first
+        for next_op, next_arg in rest:  # longer prefixes are rarer: extend while small
+            following = _exact(next_op, next_arg, fold)
+            if following is None or len(out) * len(following) > _MAX_EXACT:
+                break
+            out = frozenset(a + b for a in out for b in following)
+        return _shortest_prefixes(out)
+    if op is _c.SUBPATTERN:
+        _group, add_flags, del_flags, body = arg
+        if add_flags or del_flags:  # flags scoped to the group: do not read past it
+            inner = fold if not (add_flags | del_flags) & _c.SRE_FLAG_IGNORECASE else bool(add_flags & _c.SRE_FLAG_IGNORECASE)
+            return _leading(list(body), inner)
+        return _leading(list(body) + rest, fold)
+    if op is _c.BRANCH:
+        union: set[str] = set()
+        for branch in arg[1]:
+            sub = _leading(list(branch) + rest, fold)
+            if not sub:
+                return None
+            union |= sub
+        return _shortest_prefixes(frozenset(union))
+    return None
+
+
+def _parse(pattern: str):  # noqa: ANN202 - re's private parse tree
     if any(token in pattern for token in _REGEX_ONLY) or _NOT_A_COUNT.search(pattern):
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # e.g. "possible nested set": `regex` reads it otherwise
-            parsed = _p.parse(pattern)
+            return _p.parse(pattern)
     except Exception:  # syntax `re` does not know: run the pattern on every message
         return None
-    fold = bool(parsed.state.flags & _c.SRE_FLAG_IGNORECASE)
-    found = _sequence(list(parsed), fold)
+
+
+def anchors(pattern: str) -> list[str] | None:
+    """Strings one of which occurs in every match of ``pattern``, or ``None`` if unknown."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    found = _sequence(list(parsed), bool(parsed.state.flags & _c.SRE_FLAG_IGNORECASE))
     return sorted(found) if found else None
+
+
+def leading_anchors(pattern: str) -> list[str] | None:
+    """Strings one of which every match of ``pattern`` starts with, when they are as
+    good a filter as its ``anchors``; ``None`` otherwise. The pattern then need only be
+    tried where one of them occurs, rather than searched for across the message."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    fold = bool(parsed.state.flags & _c.SRE_FLAG_IGNORECASE)
+    leading = _leading(list(parsed), fold)
+    if not leading or not all(leading):
+        return None
+    best = _sequence(list(parsed), fold)
+    if best and _score(leading) < _score(best):
+        return None
+    return sorted(leading)

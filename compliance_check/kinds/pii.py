@@ -113,42 +113,44 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
 _MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11, "ssn": 9}
 
 
-_DIGIT_RUN = re.compile("[0-9](?: ?[0-9])*")
 # UTF-8 bytes of a normalised text -> b"0" for a digit, b" " for the space, b"x" for the rest
 # (every byte of a non-ASCII character is >= 0x80, so it never reads as a digit).
 _DIGIT_SHAPE = bytes.maketrans(
     bytes(range(256)), bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 if b == 0x20 else 0x78 for b in range(256))
 )
-
-
-@functools.lru_cache(maxsize=16)
-def _digit_shape(text: str) -> bytes:
-    """``text`` reduced to digits, spaces and the rest; cached because every gate of
-    every loaded pack asks about the same message. Substring tests on it are far
-    cheaper than a regular expression over the text."""
-    return text.encode("utf-8").translate(_DIGIT_SHAPE)
-
-
-@functools.lru_cache(maxsize=16)
-def _longest_digit_run(text: str) -> int:
-    """Digits in the longest run (single spaces allowed) of a normalised text."""
-    runs = _DIGIT_RUN.findall(text)
-    return max(len(r) - r.count(" ") for r in runs) if runs else 0
-
-
-def _has_digit_run(text: str, min_digits: int) -> bool:
-    shape = _digit_shape(text)
-    if b"0" * min_digits in shape:
-        return True
-    # Digits split by a kept space ("6222 0212 3456 7890") are one run too; rare.
-    return b"0 0" in shape and _longest_digit_run(text) >= min_digits
-
-
 _FEWEST_DIGITS = min(_MIN_DIGITS.values())
+_FEWEST_RUN = b"0" * _FEWEST_DIGITS
+_NO_CHANCE = (False, 0)
+# The last message's profile, with the message it belongs to: every gate of every loaded
+# pack asks about the same message, one after the other. One tuple, so that a thread
+# never reads one message's profile for another's.
+_last_profile: tuple[object, tuple[bool, int]] = (None, _NO_CHANCE)
 
 
 def _has_at(original: str) -> bool:
     return "@" in original or "\uff20" in original
+
+
+def _profile(nt: NormalisedText) -> tuple[bool, int]:
+    """What the gates read: whether the message has an @, and the digits in its longest
+    run (single spaces allowed: "6222 0212 3456 7890") when that is at least the fewest
+    any detector needs, else 0. Substring tests on a byte "shape" of the normalised text
+    answer the common case, a message without such a run, far faster than a regex."""
+    global _last_profile
+    last = _last_profile
+    if last[0] is nt:
+        return last[1]
+    shape = nt.text.encode("utf-8").translate(_DIGIT_SHAPE)
+    run = 0
+    if _FEWEST_RUN in shape or b"0 0" in shape:
+        # Normalised text keeps single spaces only, so dropping them joins exactly the
+        # digits that one run holds.
+        run = max(map(len, shape.replace(b" ", b"").split(b"x")))
+        if run < _FEWEST_DIGITS:
+            run = 0
+    profile = (_has_at(nt.original), run)
+    _last_profile = (nt, profile)
+    return profile
 
 
 @functools.lru_cache(maxsize=32)
@@ -164,18 +166,19 @@ def _may_hold_pii(nt: NormalisedText) -> bool:
     """What every gate of this kind needs first: an @, or a run of the fewest digits
     any detector needs. It fails on most messages, so the checker tries it once per
     message before the gates of every pii rule (the gates' ``precheck``)."""
-    return _has_at(nt.original) or _has_digit_run(nt.text, _FEWEST_DIGITS)
+    return _profile(nt) != _NO_CHANCE
 
 
 @functools.cache
 def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Callable[[NormalisedText], bool]:
     def gate(nt: NormalisedText) -> bool:
-        if needs_at and _has_at(nt.original):
+        has_at, run = _profile(nt)
+        if needs_at and has_at:
             return True
-        if min_digits is not None and _has_digit_run(nt.text, min_digits):
+        if min_digits is not None and run >= min_digits:
             return True
         for name in hinted:
-            if _has_digit_run(nt.text, _MIN_DIGITS[name]) and _hinted(name, nt.original):
+            if run >= _MIN_DIGITS[name] and _hinted(name, nt.original):
                 return True
         return False
 
