@@ -51,3 +51,25 @@ def test_pii_gates_open_for_every_written_form(fixture: str, text: str, expected
     with full-width digits or separators must still reach its detector."""
     found = [f.matched for f in checker_for(fixture).check(text).findings]
     assert found == ([expected] if expected else [])
+
+
+_SHAPED = st.text(alphabet="0123456789 .-+x1３８－", max_size=40)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_SHAPED, st.sampled_from(["cn_mobile", "ssn"]))
+def test_shape_hint_is_never_missing_where_the_detector_finds(text: str, name: str) -> None:
+    """A hinted detector runs only where its hint holds: the hint must hold wherever the
+    detector finds something (on the original, full-width forms narrowed)."""
+    pii._hinted.cache_clear()
+    narrowed = text.translate(pii._NARROW)
+    if list(pii._FINDERS[name](narrowed)):
+        assert pii._hinted(name, text), (name, text)
+
+
+def test_gate_profile_longest_run_joins_single_spaces() -> None:
+    from compliance_check.text.normalise import normalise
+
+    assert pii._profile(normalise("卡号 6222 0212 3456 7890 请核对")) == (False, 16)
+    assert pii._profile(normalise("尾号1234，金额5678元")) == (False, 0)  # no run of the fewest digits
+    assert pii._profile(normalise("mail a@b.co or call 1234567")) == (True, 0)

@@ -113,11 +113,11 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
 _MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11, "ssn": 9}
 
 
-# UTF-8 bytes of a normalised text -> b"0" for a digit, b" " for the space, b"x" for the rest
-# (every byte of a non-ASCII character is >= 0x80, so it never reads as a digit).
-_DIGIT_SHAPE = bytes.maketrans(
-    bytes(range(256)), bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 if b == 0x20 else 0x78 for b in range(256))
-)
+# UTF-8 bytes of a normalised text, its spaces deleted -> b"0" for a digit, b" " for the
+# rest (every byte of a non-ASCII character is >= 0x80, so it never reads as a digit).
+# Normalised text keeps single spaces only, so deleting them joins exactly the digits
+# one run holds ("6222 0212 3456 7890"), and ``split()`` gives the runs.
+_RUN_SHAPE = bytes.maketrans(bytes(range(256)), bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256)))
 _FEWEST_DIGITS = min(_MIN_DIGITS.values())
 _FEWEST_RUN = b"0" * _FEWEST_DIGITS
 _NO_CHANCE = (False, 0)
@@ -134,20 +134,14 @@ def _has_at(original: str) -> bool:
 def _profile(nt: NormalisedText) -> tuple[bool, int]:
     """What the gates read: whether the message has an @, and the digits in its longest
     run (single spaces allowed: "6222 0212 3456 7890") when that is at least the fewest
-    any detector needs, else 0. Substring tests on a byte "shape" of the normalised text
-    answer the common case, a message without such a run, far faster than a regex."""
+    any detector needs, else 0. A substring test on a byte "shape" of the normalised
+    text answers the common case, a message without such a run, far faster than a regex."""
     global _last_profile
     last = _last_profile
     if last[0] is nt:
         return last[1]
-    shape = nt.text.encode("utf-8").translate(_DIGIT_SHAPE)
-    run = 0
-    if _FEWEST_RUN in shape or b"0 0" in shape:
-        # Normalised text keeps single spaces only, so dropping them joins exactly the
-        # digits that one run holds.
-        run = max(map(len, shape.replace(b" ", b"").split(b"x")))
-        if run < _FEWEST_DIGITS:
-            run = 0
+    runs = nt.text.encode("utf-8").translate(_RUN_SHAPE, b" ")
+    run = max(map(len, runs.split())) if _FEWEST_RUN in runs else 0
     profile = (_has_at(nt.original), run)
     _last_profile = (nt, profile)
     return profile
@@ -157,7 +151,8 @@ def _profile(nt: NormalisedText) -> tuple[bool, int]:
 def _hinted(name: str, original: str) -> bool:
     """Whether the detector's own shape, or a full-width digit or separator that could
     hide it, is in ``original``; cached because several gates may ask."""
-    return _SHAPE_HINTS[name].search(original) is not None or (
+    shape = original.encode("utf-8").translate(_SEPARATED_SHAPE)
+    return any(hint in shape for hint in _SHAPE_HINTS[name]) or (
         not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None
     )
 
@@ -232,9 +227,17 @@ def _find_cn_mobile(text: str) -> Iterator[tuple[int, int]]:
 # opens its gate only where this pattern also occurs in the original, or where the
 # original has a full-width digit or separator that could hide it.
 _WIDE_DIGIT_OR_SEP = re.compile("[\uff10-\uff19\uff0d\uff0e\u3000]")
+# The original's UTF-8 bytes -> b"0" for a digit, b"-" for a separator (space, dot, hyphen),
+# b"x" for the rest: each detector's own shape is then a few substrings (a necessary
+# condition: the detector itself decides).
+_SEPARATED_SHAPE = bytes.maketrans(
+    bytes(range(256)),
+    bytes(0x30 if 0x30 <= b <= 0x39 else 0x2D if b in b" .-" else 0x78 for b in range(256)),
+)
 _SHAPE_HINTS = {
-    "cn_mobile": _CN_MOBILE_CORE,
-    "ssn": re.compile(rf"{_D}{{3}}[ .\-]{_D}{{2}}[ .\-]{_D}{{4}}"),  # its separators are not in normalised text
+    # _CN_MOBILE_CORE: 3 digits, a separator or not, 4 digits, a separator or not, 4 digits
+    "cn_mobile": (b"00000000000", b"000-00000000", b"0000000-0000", b"000-0000-0000"),
+    "ssn": (b"000-00-0000",),  # its separators are not in normalised text
 }
 
 _FINDERS: dict[str, Finder] = {name: _regex_finder(name) for name in _DETECTOR_RE} | {"cn_mobile": _find_cn_mobile}
