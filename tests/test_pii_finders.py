@@ -59,17 +59,20 @@ _SHAPED = st.text(alphabet="0123456789 .-+x1３８－", max_size=40)
 @settings(max_examples=1500, deadline=None)
 @given(_SHAPED, st.sampled_from(["cn_mobile", "ssn"]))
 def test_shape_hint_is_never_missing_where_the_detector_finds(text: str, name: str) -> None:
-    """A hinted detector runs only where its hint holds: the hint must hold wherever the
-    detector finds something (on the original, full-width forms narrowed)."""
-    pii._hinted.cache_clear()
+    """A hinted detector runs only where its gate's profile says so: that must hold
+    wherever the detector finds something (on the original, full-width forms narrowed)."""
+    from compliance_check.text.normalise import normalise
+
     narrowed = text.translate(pii._NARROW)
     if list(pii._FINDERS[name](narrowed)):
-        assert pii._hinted(name, text), (name, text)
+        assert pii._profile(normalise(text)).hinted(name), (name, text)
 
 
 def test_gate_profile_longest_run_joins_single_spaces() -> None:
     from compliance_check.text.normalise import normalise
 
-    assert pii._profile(normalise("卡号 6222 0212 3456 7890 请核对")) == (False, 16)
-    assert pii._profile(normalise("尾号1234，金额5678元")) == (False, 0)  # no run of the fewest digits
-    assert pii._profile(normalise("mail a@b.co or call 1234567")) == (True, 0)
+    assert pii._profile(normalise("卡号 6222 0212 3456 7890 请核对")).run == 16
+    assert pii._profile(normalise("尾号1234，金额5678元")) is pii._NO_CHANCE  # no run of the fewest digits
+    assert pii._profile(normalise("mail a@b.co or call 1234567"))[:2] == (True, 0)
+    toll_free = pii._profile(normalise("Call 1-800-555-1234"))
+    assert toll_free.run == 11 and not toll_free.hinted("cn_mobile") and not toll_free.hinted("ssn")

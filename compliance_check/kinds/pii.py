@@ -26,7 +26,7 @@ Passing example::
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 import functools
 import re
@@ -120,62 +120,74 @@ _MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11, "ssn":
 _RUN_SHAPE = bytes.maketrans(bytes(range(256)), bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256)))
 _FEWEST_DIGITS = min(_MIN_DIGITS.values())
 _FEWEST_RUN = b"0" * _FEWEST_DIGITS
-_NO_CHANCE = (False, 0)
+_FEWEST_HINTED = min(_MIN_DIGITS[name] for name in ("cn_mobile", "ssn"))
+
+
+class _Profile(NamedTuple):
+    """What the gates read of one message."""
+
+    has_at: bool
+    run: int  # digits in the longest run, when at least _FEWEST_DIGITS; else 0
+    # Where a hinted detector could fire: the original's digit/separator shape, and
+    # whether it has a full-width digit or separator that could hide a number.
+    shape: bytes = b""
+    wide: bool = False
+
+    def hinted(self, name: str) -> bool:
+        return self.run >= _MIN_DIGITS[name] and (self.wide or any(h in self.shape for h in _SHAPE_HINTS[name]))
+
+
+_NO_CHANCE = _Profile(False, 0)
 # The last message's profile, with the message it belongs to: every gate of every loaded
 # pack asks about the same message, one after the other. One tuple, so that a thread
 # never reads one message's profile for another's.
-_last_profile: tuple[object, tuple[bool, int]] = (None, _NO_CHANCE)
+_last_profile: tuple[object, _Profile] = (None, _NO_CHANCE)
 
 
 def _has_at(original: str) -> bool:
     return "@" in original or "\uff20" in original
 
 
-def _profile(nt: NormalisedText) -> tuple[bool, int]:
-    """What the gates read: whether the message has an @, and the digits in its longest
-    run (single spaces allowed: "6222 0212 3456 7890") when that is at least the fewest
-    any detector needs, else 0. A substring test on a byte "shape" of the normalised
-    text answers the common case, a message without such a run, far faster than a regex."""
+def _profile(nt: NormalisedText) -> _Profile:
+    """Whether the message has an @, and the digits in its longest run (single spaces
+    allowed: "6222 0212 3456 7890") when that is at least the fewest any detector
+    needs. A substring test on a byte "shape" of the normalised text answers the
+    common case, a message without such a run, far faster than a regex."""
     global _last_profile
     last = _last_profile
     if last[0] is nt:
         return last[1]
     runs = nt.text.encode("utf-8").translate(_RUN_SHAPE, b" ")
-    run = max(map(len, runs.split())) if _FEWEST_RUN in runs else 0
-    profile = (_has_at(nt.original), run)
+    original = nt.original
+    if _FEWEST_RUN not in runs:
+        profile = _Profile(True, 0) if _has_at(original) else _NO_CHANCE
+    else:
+        run = max(map(len, runs.split()))
+        if run < _FEWEST_HINTED:
+            profile = _Profile(_has_at(original), run)
+        else:
+            profile = _Profile(_has_at(original), run, original.encode("utf-8").translate(_SEPARATED_SHAPE),
+                               not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None)
     _last_profile = (nt, profile)
     return profile
-
-
-@functools.lru_cache(maxsize=32)
-def _hinted(name: str, original: str) -> bool:
-    """Whether the detector's own shape, or a full-width digit or separator that could
-    hide it, is in ``original``; cached because several gates may ask."""
-    shape = original.encode("utf-8").translate(_SEPARATED_SHAPE)
-    return any(hint in shape for hint in _SHAPE_HINTS[name]) or (
-        not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None
-    )
 
 
 def _may_hold_pii(nt: NormalisedText) -> bool:
     """What every gate of this kind needs first: an @, or a run of the fewest digits
     any detector needs. It fails on most messages, so the checker tries it once per
     message before the gates of every pii rule (the gates' ``precheck``)."""
-    return _profile(nt) != _NO_CHANCE
+    return _profile(nt) is not _NO_CHANCE
 
 
 @functools.cache
 def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Callable[[NormalisedText], bool]:
     def gate(nt: NormalisedText) -> bool:
-        has_at, run = _profile(nt)
-        if needs_at and has_at:
-            return True
-        if min_digits is not None and run >= min_digits:
-            return True
-        for name in hinted:
-            if run >= _MIN_DIGITS[name] and _hinted(name, nt.original):
-                return True
-        return False
+        profile = _profile(nt)
+        return (
+            (needs_at and profile.has_at)
+            or (min_digits is not None and profile.run >= min_digits)
+            or any(profile.hinted(name) for name in hinted)
+        )
 
     gate.precheck = _may_hold_pii  # type: ignore[attr-defined]
     return gate
@@ -224,7 +236,7 @@ def _find_cn_mobile(text: str) -> Iterator[tuple[int, int]]:
 
 # A detector whose digits, once normalisation has dropped the separators, look like
 # many other numbers ("1-800-555-1234" folds to the 11 digits of a mainland mobile)
-# opens its gate only where this pattern also occurs in the original, or where the
+# opens its gate only where its shape (below) also occurs in the original, or where the
 # original has a full-width digit or separator that could hide it.
 _WIDE_DIGIT_OR_SEP = re.compile("[\uff10-\uff19\uff0d\uff0e\u3000]")
 # The original's UTF-8 bytes -> b"0" for a digit, b"-" for a separator (space, dot, hyphen),
