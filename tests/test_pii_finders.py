@@ -76,3 +76,20 @@ def test_gate_profile_longest_run_joins_single_spaces() -> None:
     assert pii._profile(normalise("mail a@b.co or call 1234567"))[:2] == (True, 0)
     toll_free = pii._profile(normalise("Call 1-800-555-1234"))
     assert toll_free.run == 11 and not toll_free.hinted("cn_mobile") and not toll_free.hinted("ssn")
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("你的身份证号370203-19900908-2052我们随时可以发出去", ["370203-19900908-2052"]),
+        ("身份证 440304 19920721 0316，请知悉", ["440304 19920721 0316"]),
+        ("身份证３７０２０３－１９９００９０８－２０５２", ["３７０２０３－１９９００９０８－２０５２"]),
+        ("370203 19900908-2052", ["370203 19900908-2052"]),  # mixed separators
+        ("370203199009082052", []),  # not grouped: that is cn_id's, with its check character
+        ("身份证号1101**********1239", []),  # masked
+        ("370203-19901308-2052", []),  # no month 13
+    ],
+)
+def test_cn_id_grouped(text: str, found: list[str]) -> None:
+    narrowed = text.translate(pii._NARROW)
+    assert [text[s:e] for s, e in pii._FINDERS["cn_id_grouped"](narrowed)] == found

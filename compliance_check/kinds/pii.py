@@ -3,6 +3,10 @@
 Detectors (list them in ``detectors``):
 
 - ``cn_id``: an 18-character mainland resident ID whose check character is right;
+- ``cn_id_grouped``: a resident ID written in groups of 6, 8 and 4 characters separated
+  by spaces or hyphens (``370203-19900908-2052``, ``440304 19920721 0316``) with a
+  plausible birth date; the grouping marks it as an ID, so a mistyped check character
+  still counts (the number is exposed all the same);
 - ``bank_card``: 13-19 digits (optionally grouped by spaces or dashes) passing Luhn;
 - ``phone``: mainland mobile numbers, NANP numbers, E.164 numbers;
 - ``cn_mobile``: mainland mobile numbers only (a personal number, unlike a hotline);
@@ -46,6 +50,10 @@ _NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _DETECTOR_RE = {
     "cn_id": rf"(?<![0-9A-Za-z])[1-9]{_D}{{5}}(?:18|19|20){_D}{{2}}{_D}{{4}}{_D}{{3}}[0-9Xx](?![0-9A-Za-z])",
+    "cn_id_grouped": (
+        rf"(?<![0-9A-Za-z])[1-9]{_D}{{5}}{_SEP}?(?:18|19|20){_D}{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]{_D}|3[01])"
+        rf"{_SEP}?{_D}{{3}}[0-9Xx](?![0-9A-Za-z])"
+    ),
     "bank_card": rf"(?<!{_D})[2-6](?:{_SEP}?{_D}){{12,18}}(?!{_D})",
     "phone": (
         rf"(?<![0-9+])(?:"
@@ -98,6 +106,7 @@ def _valid_ssn(s: str) -> bool:
 
 _VALIDATORS: dict[str, Callable[[str], bool]] = {
     "cn_id": _valid_cn_id,
+    "cn_id_grouped": lambda s: " " in s or "-" in s,  # unseparated: cn_id, with its check
     "bank_card": _valid_card,
     "phone": lambda s: True,
     "cn_mobile": lambda s: True,
@@ -110,7 +119,7 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
 
 # Fewest digits each detector needs in a row; the normalised text has already
 # removed separators (or kept one space) and narrowed full-width digits.
-_MIN_DIGITS = {"cn_id": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11, "ssn": 9}
+_MIN_DIGITS = {"cn_id": 17, "cn_id_grouped": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11, "ssn": 9}
 
 
 # UTF-8 bytes of a normalised text, its spaces deleted -> b"0" for a digit, b" " for the
