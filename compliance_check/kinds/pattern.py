@@ -82,7 +82,7 @@ def find(params: dict[str, Any], compiled: tuple[regex.Pattern, float, bool], ct
     # pattern: one retry tells a stall from a catastrophic pattern, which fails twice.
     for _attempt in range(2):
         try:
-            if starts:
+            if starts is not None:  # no start, no match
                 return _tried_at(pattern, ctx.nt.text, starts, timeout)
             return [Match(m.start(), m.end()) for m in pattern.finditer(ctx.nt.text, timeout=timeout) if m.end() > m.start()]
         except TimeoutError:
