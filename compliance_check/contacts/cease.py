@@ -17,8 +17,10 @@ The request is remembered for the rest of the log.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import compress
 from typing import Any
 
+from .records import SIGNATURES
 from .ruleset import ContactRule, filter_problems, misplaced_fields
 
 KIND = "cease"
@@ -30,23 +32,46 @@ def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
 
 
 class Evaluator:
-    def __init__(self, crule: ContactRule):
-        self.key = crule.key
-        self.state: dict[Any, str] = {}  # key -> id of the first request
+    per_channel = False  # requests hold per (key, channel) rather than per key
 
-    def run(self, batch: list, out: list) -> None:
-        """``batch`` [(record, (local times, day), role)] in order, role 1 judge, 2
-        trigger, 3 both (judged first); append (record, related ids, local time) to
-        ``out`` for each finding."""
-        state, key = self.state, self.key
-        for rec, (locals_, _), role in batch:
-            k = key(rec)
-            if role & 1:
-                request = state.get(k)
-                if request is not None:
-                    out.append((rec, (request,), locals_[0]))
-            if role & 2 and k not in state:
-                state[k] = rec.id
+    def __init__(self, crule: ContactRule):
+        self.crule = crule
+        self.key = crule.key
+        self.state: dict[Any, str] = {}  # key, or (key, channel), -> id of the first request
+        self._requested: set = set()  # the keys of ``state`` (without channels)
+
+    def run(self, view: Any, seen: list[int], roles: list[int], out: list) -> None:
+        """Judge the records at positions ``seen`` of ``view`` (an audit ``View``), in
+        order, role 1 judged, 2 a trigger, 3 both (judged first); append (position,
+        related ids, zone of the local time reported) to ``out`` per finding."""
+        state = self.state
+        keys, ids, zones, sigs = view.keys(self.crule), view.batch.ids, view.zones, view.batch.sigs
+        per_channel = self.per_channel
+        seen_roles = list(map(roles.__getitem__, seen))
+        # Requests are few: first the batch's first request of each key without one,
+        # then the judged records of keys with a request, each against the requests
+        # before it.
+        first: dict[Any, int] = {}
+        requested = self._requested
+        for j in compress(seen, map((2).__and__, seen_roles)):
+            k = (keys[j], SIGNATURES[sigs[j]][0]) if per_channel else keys[j]
+            if k not in state and k not in first:
+                first[k] = j
+        if first:
+            requested = requested | {k[0] for k in first} if per_channel else requested | first.keys()
+        judged = list(compress(seen, map((1).__and__, seen_roles)))
+        for j in compress(judged, map(requested.__contains__, map(keys.__getitem__, judged))):
+            k = (keys[j], SIGNATURES[sigs[j]][0]) if per_channel else keys[j]
+            request = state.get(k)
+            if request is None:
+                at = first.get(k)
+                if at is None or at >= j:
+                    continue
+                request = ids[at]
+            out.append((j, (request,), zones[j][0]))
+        for k, at in first.items():
+            state[k] = ids[at]
+        self._requested = requested
 
     def sweep(self, current_day: int) -> None:
         pass  # a request never expires

@@ -99,14 +99,9 @@ def _log_source(path: str, stdin: TextIO) -> tuple[Callable[[], Iterator[Record 
             stream = open(path, encoding="utf-8-sig", newline="")
         except OSError as exc:
             raise InputError([Problem(path, 1, 1, "$", f"cannot read: {exc.strerror}")]) from None
-        return _closing(stream, read_log(stream, path))
+        return read_log(stream, path, close=True)
 
     return read_file, path, lambda: None
-
-
-def _closing(stream: IO[str], items: Iterator[Record | Rejected]) -> Iterator[Record | Rejected]:
-    with stream:
-        yield from items
 
 
 def _report_rejected(name: str, result_problems: Iterable[tuple[int, str, str]]) -> None:

@@ -19,6 +19,8 @@ in each record's primary zone. A record can be both: it is judged first.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import compress, repeat
+from operator import gt, itemgetter
 from typing import Any
 
 from .frequency import DAY_SLACK
@@ -35,27 +37,38 @@ def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
 
 class Evaluator:
     def __init__(self, crule: ContactRule):
+        self.crule = crule
         self.days = crule.rule.params["days"]
         self.key = crule.key
-        self.state: dict[Any, tuple[int, str]] = {}  # key -> (latest trigger day, its id)
+        self.state: dict[Any, tuple[float, str]] = {}  # key -> (latest trigger day, its id)
 
-    def run(self, batch: list, out: list) -> None:
-        """``batch`` [(record, (local times, day), role)] in order, role 1 judge, 2
-        trigger, 3 both (judged first); append (record, related ids, local time) to
-        ``out`` for each finding."""
-        state, key, days = self.state, self.key, self.days
-        for rec, (locals_, day), role in batch:
-            k = key(rec)
-            last = state.get(k)
-            if role & 1 and last is not None and day - last[0] <= days - 1:
-                out.append((rec, (last[1],), locals_[0]))
-            if role & 2 and (last is None or day >= last[0]):
-                state[k] = (day, rec.id)
+    def run(self, view: Any, seen: list[int], roles: list[int], out: list) -> None:
+        """Judge the records at positions ``seen`` of ``view`` (an audit ``View``), in
+        order, role 1 judged, 2 a trigger, 3 both (judged first); append (position,
+        related ids, zone of the local time reported) to ``out`` per finding."""
+        state, last_day = self.state, self.days - 1
+        keys, days, ids, zones = view.keys(self.crule), view.days, view.batch.ids, view.zones
+        get = state.get
+        for j in seen:
+            k = keys[j]
+            last = get(k)
+            role = roles[j]
+            if last is None:
+                if role & 2:
+                    state[k] = (days[j], ids[j])
+                continue
+            day = days[j]
+            if role & 1 and day - last[0] <= last_day:
+                out.append((j, (last[1],), zones[j][0]))
+            if role & 2 and day >= last[0]:
+                state[k] = (day, ids[j])
 
     def sweep(self, current_day: int) -> None:
-        horizon = current_day - self.days - DAY_SLACK
-        for k in [k for k, (d, _) in self.state.items() if d < horizon]:
-            del self.state[k]
+        state = self.state
+        stale = list(compress(state.keys(), map(gt, repeat(current_day - self.days - DAY_SLACK),
+                                                map(itemgetter(0), state.values()))))
+        for k in stale:
+            del state[k]
 
     def blocked(self, ts: float, locals_: list[datetime], day: int, history: list) -> tuple[bool, float | None, tuple[str, ...]]:
         """``history``: (ts, day, id) of this key's triggers up to ``ts``."""

@@ -20,6 +20,8 @@ a sliding 168 hours.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import compress, repeat
+from operator import gt, itemgetter
 from typing import Any
 
 from .ruleset import ContactRule, filter_problems, misplaced_fields
@@ -38,45 +40,52 @@ def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
 class Evaluator:
     def __init__(self, crule: ContactRule):
         params = crule.rule.params
+        self.crule = crule
         self.max = params["max"]
         self.days = params["days"]
         self.key = crule.key
-        # key -> [(day, id)] of counted records, oldest first; entries too old for every
-        # window still ahead are dropped when a key holds enough to matter
-        self.state: dict[Any, list[tuple[int, str]]] = {}
+        # key -> [day, id, day, id, ...] of counted records, oldest first (one flat list a
+        # key: fewer objects to reach per record); entries too old for every window
+        # still ahead are dropped when a key holds enough to matter
+        self.state: dict[Any, list] = {}
 
-    def run(self, batch: list, out: list) -> None:
-        """Judge ``batch`` [(record, (local times, day), role)] in order; append
-        (record, related ids, local time) to ``out`` for each finding."""
-        state, key, limit, days = self.state, self.key, self.max, self.days
-        for rec, (locals_, day), _ in batch:
-            k = key(rec)
-            entries = state.get(k)
+    def run(self, view: Any, seen: list[int], roles: list[int], out: list) -> None:
+        """Judge the records at positions ``seen`` of ``view`` (an audit ``View``), in
+        order; append (position, related ids, zone of the local time reported) to
+        ``out`` per finding."""
+        state, full, span = self.state, 2 * self.max, self.days - 1
+        keys, days, ids, zones = view.keys(self.crule), view.days, view.batch.ids, view.zones
+        get = state.get
+        for j in seen:
+            k = keys[j]
+            entries = get(k)
+            day = days[j]
             if entries is None:
-                state[k] = [(day, rec.id)]
-                if not limit:
-                    out.append((rec, (), locals_[0]))
+                state[k] = [day, ids[j]]
+                if not full:
+                    out.append((j, (), zones[j][0]))
                 continue
-            if len(entries) < limit:
+            if len(entries) < full:
                 # fewer earlier records than the limit: this one cannot exceed it
-                entries.append((day, rec.id))
+                entries += (day, ids[j])
                 continue
-            low = day - days + 1
-            while entries and entries[0][0] < low - DAY_SLACK:
-                del entries[0]
-            n = 0
-            for entry in entries:
-                if low <= entry[0] <= day:
-                    n += 1
-            entries.append((day, rec.id))
-            if n >= limit:
-                out.append((rec, tuple(rid for d, rid in entries[:-1] if low <= d <= day), locals_[0]))
+            low = day - span
+            if entries[0] < low - DAY_SLACK:
+                cut = low - DAY_SLACK
+                while entries and entries[0] < cut:
+                    del entries[:2]
+            inside = [rid for d, rid in zip(entries[::2], entries[1::2]) if low <= d <= day]
+            entries += (day, ids[j])
+            if 2 * len(inside) >= full:
+                out.append((j, tuple(inside), zones[j][0]))
 
     def sweep(self, current_day: int) -> None:
-        horizon = current_day - self.days - DAY_SLACK
-        stale = [k for k, entries in self.state.items() if entries[-1][0] < horizon]
+        state = self.state
+        # keys whose latest counted day is older than every window still ahead
+        stale = list(compress(state.keys(), map(gt, repeat(current_day - self.days - DAY_SLACK),
+                                                map(itemgetter(-2), state.values()))))
         for k in stale:
-            del self.state[k]
+            del state[k]
 
     def blocked(self, ts: float, locals_: list[datetime], day: int, history: list) -> tuple[bool, float | None, tuple[str, ...]]:
         """``history``: (ts, day, id) of the counted records of this key up to ``ts``."""

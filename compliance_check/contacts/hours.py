@@ -79,6 +79,10 @@ def check_params(rule: dict[str, Any]) -> list[tuple[tuple, str]]:
     return problems + filter_problems(rule.get("match"), ("match",)) + misplaced_fields(rule, ("match", "windows", "dates"))
 
 
+def _seconds(t: time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
 def _windows(raw: list[dict[str, Any]]) -> list[Window]:
     out = []
     for w in raw:
@@ -98,9 +102,14 @@ class Evaluator:
         self.dates: dict[date, list[Window]] = {
             date.fromisoformat(str(d["date"])): _windows(d.get("windows", [])) for d in params.get("dates", [])
         }
-        # The common rule, one window every day and no dated exceptions, is judged inline.
+        # The common rule, one window every day and no dated exceptions, is judged on the
+        # local time of day in seconds: (start, end, end inclusive), end 86,400 for 24:00.
         week = self.week
-        self.simple: Window | None = week[0][0] if not self.dates and len(week[0]) == 1 and all(w == week[0] for w in week) else None
+        simple = week[0][0] if not self.dates and len(week[0]) == 1 and all(w == week[0] for w in week) else None
+        self.simple: tuple[int, int, bool] | None = None
+        if simple is not None:
+            start, end, inclusive = simple
+            self.simple = (_seconds(start), 86400 if end is None else _seconds(end), inclusive or end is None)
 
     def windows_on(self, day: date) -> list[Window]:
         if self.dates:
@@ -119,23 +128,33 @@ class Evaluator:
                 return True
         return False
 
-    def run(self, batch: list, out: list) -> None:
-        """Judge ``batch`` [(record, (local times, day), role)] in order; append
-        (record, related ids, local time) to ``out`` for each finding."""
-        simple = self.simple
-        allowed = self.allowed
-        for rec, (locals_, _), _ in batch:
-            if simple is not None:
-                start, end, inclusive = simple
-                for loc in locals_:
-                    t = loc.time()
-                    if t < start or (end is not None and (t > end or (t == end and not inclusive))):
-                        out.append((rec, (), loc))
+    def run(self, view: Any, seen: list[int], roles: list[int], out: list) -> None:
+        """Judge the records at positions ``seen`` of ``view`` (an audit ``View``); append
+        (position, related ids, zone of the local time reported) to ``out`` per finding."""
+        zones, clock = view.zones, view.clock
+        if self.simple is None:
+            allowed, times = self.allowed, view.batch.times
+            for j in seen:
+                for z in zones[j]:
+                    if not allowed(times[j].astimezone(z)):
+                        out.append((j, (), z))
                         break
-            else:
-                for loc in locals_:
-                    if not allowed(loc):
-                        out.append((rec, (), loc))
+            return
+        start, end, inclusive = self.simple
+        locals_ = view.locals
+        if inclusive:
+            outside = [j for j in seen if not start <= locals_[j] % 86400 <= end]
+        else:
+            outside = [j for j in seen if not start <= locals_[j] % 86400 < end]
+        out += [(j, (), zones[j][0]) for j in outside]
+        if view.several:
+            # records with several zones: the time must be inside in every one of them
+            ts = view.batch.ts
+            for j in sorted(view.several.intersection(seen).difference(outside)):
+                for z in zones[j][1:]:
+                    local = clock.local(ts[j], z) % 86400
+                    if not (start <= local <= end if inclusive else start <= local < end):
+                        out.append((j, (), z))
                         break
 
     def sweep(self, current_day: int) -> None:

@@ -15,24 +15,14 @@ record on channel c of the same key is a finding; other channels stay open.
 """
 from __future__ import annotations
 
-from operator import attrgetter
-from typing import Any, Callable, Hashable
-
 from . import cease
-from .ruleset import key_function
 
 KIND = "opt_out"
+PER_CHANNEL = True  # a rule's key together with the record's channel: opt-outs hold per channel
 check_params = cease.check_params
-
-
-def make_key(params: dict[str, Any]) -> Callable[[Any], Hashable]:
-    """Opt-outs hold per channel: the rule's key together with the record's channel."""
-    name = params.get("key", "account")
-    if name != "phone":
-        return attrgetter(name, "channel")
-    base = key_function(name)
-    return lambda r: (base(r), r.channel)
 
 
 class Evaluator(cease.Evaluator):
     """The cease evaluator over (key, channel)."""
+
+    per_channel = True

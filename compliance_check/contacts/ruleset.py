@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any, Callable, Hashable
 
 from ..packs.model import Pack, Rule
+from .records import Batch
 
 CONTACT_KINDS = ("hours", "frequency", "cooldown", "cease", "opt_out")
 Signature = tuple  # (channel, direction, party, outcome, consent)
@@ -52,11 +53,27 @@ def compile_filter(spec: dict[str, Any] | None) -> Callable[[Signature], bool]:
     return test
 
 
-def key_function(name: str) -> Callable[[Any], Hashable]:
+def key_function(name: str, per_channel: bool = False) -> Callable[[Any], Hashable]:
+    """A record's key; ``per_channel``: the key together with the record's channel."""
     if name in ("account", "debtor"):
-        return attrgetter(name)
+        return attrgetter(name, "channel") if per_channel else attrgetter(name)
     # A phone number, or the debtor where there is none (as a tuple, never equal to a number).
+    if per_channel:
+        return lambda r: (r.phone if r.phone is not None else ("debtor", r.debtor), r.channel)
     return lambda r: r.phone if r.phone is not None else ("debtor", r.debtor)
+
+
+def key_column(name: str) -> Callable[[Batch], list]:
+    """The keys of a batch's records, as ``key_function`` gives them one by one
+    (without channels: a rule that keys by channel adds the channel itself)."""
+    def keys(batch: Batch) -> list:
+        if name == "account":
+            return batch.accounts
+        if name == "debtor":
+            return batch.debtors
+        return [p if p else ("debtor", d) for p, d in zip(batch.phones, batch.debtors)]
+
+    return keys
 
 
 def filter_problems(spec: Any, path: tuple) -> list[tuple[tuple, str]]:
@@ -88,6 +105,8 @@ class ContactRule:
     triggers: Callable[[Signature], bool] | None
     key: Callable[[Any], Hashable]
     default_timezone: str | None
+    key_name: str  # rules with equal key names key records alike (channels aside)
+    key_column: Callable[[Batch], list]
 
     @functools.cached_property
     def finding_fields(self) -> dict[str, Any]:
@@ -112,13 +131,17 @@ def contact_rules(packs: list[Pack]) -> list[ContactRule]:
             if kind is None:
                 continue
             params = rule.params
+            name = params.get("key", "account")
+            per_channel = getattr(kind, "PER_CHANNEL", False)
             out.append(ContactRule(
                 rule=rule,
                 pack=pack,
                 kind=kind,
                 matches=compile_filter(params.get("match")),
                 triggers=compile_filter(params["trigger"]) if "trigger" in params else None,
-                key=kind.make_key(params) if hasattr(kind, "make_key") else key_function(params.get("key", "account")),
+                key=key_function(name, per_channel),
                 default_timezone=pack.default_timezone,
+                key_name=name,
+                key_column=key_column(name),
             ))
     return out

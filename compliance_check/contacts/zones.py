@@ -10,7 +10,11 @@ has few distinct zone fields and numbers compared with its records.
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from datetime import date, datetime, time, timezone
+from itertools import repeat
+from operator import add, floordiv, sub
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Zones = tuple[ZoneInfo, ...]
@@ -151,3 +155,77 @@ def offset_changes(z: ZoneInfo, start: float, end: float, step: float = 3 * 3600
             before = after
         t = nxt
     return out
+
+
+_SAME = object()  # in LocalClock's cache: the offset changes within that hour
+
+
+class LocalClock:
+    """Local wall-clock readings of instants, as plain numbers: the seconds since
+    1970-01-01 00:00 *local* (``ts`` plus the zone's UTC offset at ``ts``), whose floor
+    division by 86,400 is the local day and whose remainder the local time of day.
+
+    Offsets are cached per zone and UTC hour, holding an hour's offset only when it is
+    the same at the hour's first and last second: exact as long as a zone never changes
+    its offset twice within one hour (true of every zone in the tz database; a test
+    checks the installed one). An hour in which the offset changes is computed second
+    by second with ``zoneinfo``."""
+
+    def __init__(self) -> None:
+        self._offsets: dict[tuple[ZoneInfo, int], Any] = {}
+        self._first_day: int | None = None
+
+    def days(self, locals_: list[float]) -> list[int]:
+        """Local days of local readings, counted from a few days before the first day
+        this clock was asked about: small numbers (Python keeps one object for each
+        integer up to 256, so a month of days allocates nothing)."""
+        if not locals_:
+            return []
+        if self._first_day is None:
+            self._first_day = int(min(locals_) // 86400) - 3  # earlier zones may read an earlier day
+        return list(map(int, map(floordiv, map(sub, locals_, repeat(self._first_day * 86400)), repeat(86400))))
+
+    def offset(self, z: ZoneInfo, hour: int) -> Any:
+        """The offset in seconds throughout UTC hour ``hour``, or ``_SAME`` if it changes."""
+        key = (z, hour)
+        found = self._offsets.get(key)
+        if found is None:
+            if len(self._offsets) > 100_000:
+                self._offsets.clear()  # a log over many years and zones: stay small
+            start = hour * 3600
+            first = _offset(start, z)
+            found = self._offsets[key] = first if first == _offset(start + 3599, z) else _SAME
+        return found
+
+    def local(self, ts: float, z: ZoneInfo) -> float:
+        off = self.offset(z, int(ts // 3600))
+        return ts + (_offset(ts, z) if off is _SAME else off)
+
+    def locals(self, ts: list[float], zones: list[Zones]) -> list[float]:
+        """Local readings of ``ts[i]`` in the primary zone of ``zones[i]``."""
+        if not ts:
+            return []
+        first, last = int(ts[0] // 3600), int(ts[-1] // 3600)
+        if last - first > 24 or ts != sorted(ts):
+            local = self.local
+            return [local(t, zs[0]) for t, zs in zip(ts, zones)]
+        # Times in order over a few hours (a batch of a time-ordered log): in each hour,
+        # one offset a zone, looked up once.
+        out: list[float] = []
+        distinct = set(zones)
+        start = 0
+        for hour in range(first, last + 1):
+            end = bisect_left(ts, (hour + 1) * 3600, start)
+            if end > start:
+                offsets = {zs: self.offset(zs[0], hour) for zs in distinct}
+                if _SAME in offsets.values():
+                    local = self.local
+                    out += [local(t, zs[0]) for t, zs in zip(ts[start:end], zones[start:end])]
+                else:
+                    out += map(add, ts[start:end], map(offsets.__getitem__, zones[start:end]))
+            start = end
+        return out
+
+
+def _offset(ts: float, z: ZoneInfo) -> int:
+    return int(datetime.fromtimestamp(ts, z).utcoffset().total_seconds())
