@@ -17,7 +17,7 @@ The request is remembered for the rest of the log.
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import compress
+from itertools import compress, count
 from typing import Any
 
 from .records import SIGNATURES
@@ -47,20 +47,20 @@ class Evaluator:
         state = self.state
         keys, ids, zones, sigs = view.keys(self.crule), view.batch.ids, view.zones, view.batch.sigs
         per_channel = self.per_channel
-        seen_roles = list(map(roles.__getitem__, seen))
         # Requests are few: first the batch's first request of each key without one,
-        # then the judged records of keys with a request, each against the requests
-        # before it.
+        # then the records of keys with a request (found by one membership test a
+        # record), each judged against the requests before it.
         first: dict[Any, int] = {}
         requested = self._requested
-        for j in compress(seen, map((2).__and__, seen_roles)):
+        for j in compress(count(), map((2).__and__, roles)):
             k = (keys[j], SIGNATURES[sigs[j]][0]) if per_channel else keys[j]
             if k not in state and k not in first:
                 first[k] = j
         if first:
             requested = requested | {k[0] for k in first} if per_channel else requested | first.keys()
-        judged = list(compress(seen, map((1).__and__, seen_roles)))
-        for j in compress(judged, map(requested.__contains__, map(keys.__getitem__, judged))):
+        for j in compress(count(), map(requested.__contains__, keys)):
+            if not roles[j] & 1:
+                continue
             k = (keys[j], SIGNATURES[sigs[j]][0]) if per_channel else keys[j]
             request = state.get(k)
             if request is None:

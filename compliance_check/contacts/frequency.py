@@ -48,12 +48,15 @@ class Evaluator:
         # key: fewer objects to reach per record); entries too old for every window
         # still ahead are dropped when a key holds enough to matter
         self.state: dict[Any, list] = {}
+        # keys whose list is not in day order: a record's primary zone read an earlier
+        # day than the one before it (its zone changed, or a clock went back over midnight)
+        self._unordered: set = set()
 
     def run(self, view: Any, seen: list[int], roles: list[int], out: list) -> None:
         """Judge the records at positions ``seen`` of ``view`` (an audit ``View``), in
         order; append (position, related ids, zone of the local time reported) to
         ``out`` per finding."""
-        state, full, span = self.state, 2 * self.max, self.days - 1
+        state, full, span, unordered = self.state, 2 * self.max, self.days - 1, self._unordered
         keys, days, ids, zones = view.keys(self.crule), view.days, view.batch.ids, view.zones
         get = state.get
         for j in seen:
@@ -65,6 +68,8 @@ class Evaluator:
                 if not full:
                     out.append((j, (), zones[j][0]))
                 continue
+            if day < entries[-2]:
+                unordered.add(k)
             if len(entries) < full:
                 # fewer earlier records than the limit: this one cannot exceed it
                 entries += (day, ids[j])
@@ -74,7 +79,14 @@ class Evaluator:
                 cut = low - DAY_SLACK
                 while entries and entries[0] < cut:
                     del entries[:2]
-            inside = [rid for d, rid in zip(entries[::2], entries[1::2]) if low <= d <= day]
+            if k in unordered:
+                inside = [rid for d, rid in zip(entries[::2], entries[1::2]) if low <= d <= day]
+            else:
+                # in day order, none after ``day``: the window is the entries from ``low`` on
+                i, n = 0, len(entries)
+                while i < n and entries[i] < low:
+                    i += 2
+                inside = entries[i + 1::2]
             entries += (day, ids[j])
             if 2 * len(inside) >= full:
                 out.append((j, tuple(inside), zones[j][0]))
@@ -86,6 +98,8 @@ class Evaluator:
                                                 map(itemgetter(-2), state.values()))))
         for k in stale:
             del state[k]
+        if self._unordered:
+            self._unordered.intersection_update(state)
 
     def blocked(self, ts: float, locals_: list[datetime], day: int, history: list) -> tuple[bool, float | None, tuple[str, ...]]:
         """``history``: (ts, day, id) of the counted records of this key up to ``ts``."""
