@@ -239,13 +239,18 @@ class Auditor:
         out = []
         append = out.append
         new, set_ = object.__new__, object.__setattr__
+        last_time = last_zone = local_time = None
         for entry in kept:
             number = entry[1]
             if number:
                 finding = new(Finding)
                 fields = shared[number].copy()
                 _, _, fields["line"], fields["event"], fields["account"], fields["related"], time, zone, agent = entry
-                fields["local_time"] = time.astimezone(zone).isoformat()
+                if time is not last_time or zone is not last_zone:
+                    # a record's findings come together: most share its local time
+                    local_time = time.astimezone(zone).isoformat()
+                    last_time, last_zone = time, zone
+                fields["local_time"] = local_time
                 fields["agent"] = agent or None
                 set_(finding, "__dict__", fields)  # Finding is frozen: its own __setattr__ refuses
                 append(finding)

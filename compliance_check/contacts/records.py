@@ -19,7 +19,7 @@ import re
 from datetime import datetime
 from itertools import chain, islice
 from operator import attrgetter
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError, Problem
 from .zones import Zones, ZoneError, zones_for_tz
@@ -90,14 +90,15 @@ class Rejected:
 
 
 class Batch:
-    """Valid records in log order, by column. Absent text fields are ``""``; ``debtors``
-    are filled in from accounts; ``sigs`` are signature numbers (``SIGNATURES``)."""
+    """Valid records in log order, by column (lists or tuples). Absent text fields are
+    ``""``; ``debtors`` are filled in from accounts; ``sigs`` are signature numbers
+    (``SIGNATURES``)."""
 
     __slots__ = ("lines", "ids", "accounts", "debtors", "times", "ts", "sigs", "tzs", "zones", "phones", "agents")
 
-    def __init__(self, lines: list[int], ids: list[str], accounts: list[str], debtors: list[str], times: list[datetime],
-                 ts: list[float], sigs: list[int], tzs: list[str], zones: list[Zones | None], phones: list[str],
-                 agents: list[str]):
+    def __init__(self, lines: Sequence[int], ids: Sequence[str], accounts: Sequence[str], debtors: Sequence[str],
+                 times: list[datetime], ts: list[float], sigs: list[int], tzs: Sequence[str], zones: list[Zones | None],
+                 phones: Sequence[str], agents: Sequence[str]):
         self.lines, self.ids, self.accounts, self.debtors = lines, ids, accounts, debtors
         self.times, self.ts, self.sigs = times, ts, sigs
         self.tzs, self.zones, self.phones, self.agents = tzs, zones, phones, agents
@@ -185,10 +186,9 @@ class RecordBuilder:
         if not fast:
             return self._build_each(lines, rows, where)
         self.ids.update(ids)
-        debtors = column("debtor")
-        debtors = list(accounts) if "debtor" not in where else [d or a for d, a in zip(debtors, accounts)]
-        return Batch(list(lines), list(ids), list(accounts), debtors, parsed, list(map(datetime.timestamp, parsed)),
-                     sigs, list(tzs), list(map(tz_cells.__getitem__, tzs)), list(phones), list(column("agent"))), []
+        debtors = accounts if "debtor" not in where else [d or a for d, a in zip(column("debtor"), accounts)]
+        return Batch(lines, ids, accounts, debtors, parsed, list(map(datetime.timestamp, parsed)), sigs, tzs,
+                     list(map(tz_cells.__getitem__, tzs)), phones, column("agent")), []
 
     def _build_each(self, lines: Iterable[int], rows: list[list[str]], where: dict[str, int]) -> Chunk:
         records, rejected = [], []

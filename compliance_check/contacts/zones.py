@@ -205,14 +205,18 @@ class LocalClock:
         """Local readings of ``ts[i]`` in the primary zone of ``zones[i]``."""
         if not ts:
             return []
-        first, last = int(ts[0] // 3600), int(ts[-1] // 3600)
+        first, last = int(min(ts) // 3600), int(max(ts) // 3600)
+        distinct = set(zones)
+        if first == last:
+            # all in one hour (the usual batch of a time-ordered log): one offset a zone
+            offsets = {zs: self.offset(zs[0], first) for zs in distinct}
+            if _SAME not in offsets.values():
+                return list(map(add, ts, map(offsets.__getitem__, zones)))
         if last - first > 24 or ts != sorted(ts):
             local = self.local
             return [local(t, zs[0]) for t, zs in zip(ts, zones)]
-        # Times in order over a few hours (a batch of a time-ordered log): in each hour,
-        # one offset a zone, looked up once.
+        # Times in order over a few hours: in each hour, one offset a zone
         out: list[float] = []
-        distinct = set(zones)
         start = 0
         for hour in range(first, last + 1):
             end = bisect_left(ts, (hour + 1) * 3600, start)
