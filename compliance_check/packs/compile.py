@@ -157,15 +157,15 @@ class CompiledPacks:
     automaton: ahocorasick_rs.AhoCorasick | None
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
     owners: tuple[tuple[tuple[int, int, str], ...], ...]
-    # Variant forms that are one Latin word ("u", "sb", "d3adbeat") must match whole
-    # words: a bare one-letter form would hit inside every word. When every such form is
-    # ASCII, the automaton holds them padded with spaces (" u ") and scans an ASCII
-    # message padded the same way; other messages (Chinese: few Latin words) compare
-    # their Latin words with the set of forms.
+    # Variant forms that are one Latin word ("u", "sb", "d3adbeat", "shǎbī") must match
+    # whole words: a bare one-letter form would hit inside every word. The automaton
+    # holds the ASCII ones padded with spaces (" u ") and scans an ASCII message padded
+    # the same way (no other form can occur in ASCII text); other messages (Chinese: few
+    # Latin words) compare their Latin words with the set of forms.
     word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     all_word_forms: frozenset[str] = frozenset()
     ascii_forms: bool = True  # every single-word form is ASCII
-    padded_forms: bool = False  # the automaton holds the padded forms
+    padded_forms: bool = False  # the automaton holds the padded ASCII forms
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -237,7 +237,7 @@ class CompiledPacks:
             matches = _Shifted(self.automaton.find_matches_as_indexes(f" {text} ", overlapping=True))
         else:
             matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
-            if self.word_forms:
+            if self.word_forms and not text.isascii():
                 if self.ascii_forms:
                     # Non-ASCII characters (CJK, the placeholder mark) only separate words
                     # here ("?" is punctuation, folded away).
@@ -437,16 +437,15 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
             if form not in single_words:
                 owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
     ascii_forms = all(f.isascii() for _, forms in word_forms for f in forms)
-    if ascii_forms:
-        for group_index, forms in word_forms:
-            for form in forms:
-                owners.setdefault(f" {form} ", []).append((group_index, _VARIANT, "variant"))
+    padded = [(group_index, form) for group_index, forms in word_forms for form in forms if form.isascii()]
+    for group_index, form in padded:
+        owners.setdefault(f" {form} ", []).append((group_index, _VARIANT, "variant"))
     phrases = list(owners)
     return CompiledPacks(
         word_forms=word_forms,
         all_word_forms=frozenset().union(*(forms for _, forms in word_forms)),
         ascii_forms=ascii_forms,
-        padded_forms=bool(word_forms) and ascii_forms,
+        padded_forms=bool(padded),
         groups=groups,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
         # Tuples of atoms, which the garbage collector stops tracking: a full collection
