@@ -128,3 +128,48 @@ def test_cues_on_a_pii_rule_are_a_pack_error(tmp_path):
         load_packs([str(path)])
     (problem,) = caught.value.problems
     assert problem.line == 11 and "except_before" in str(problem) and "pii" in str(problem)
+
+
+LIST_PACK = """\
+id: cues-lists
+version: 1.0.0
+title: cues over lists
+rules:
+  - id: TELL
+    kind: near
+    category: third_party_pressure
+    severity: error
+    message: m
+    near: {a: [家人, 同事, 朋友, employer, family, friends], b: [打电话, 通知, call], within: 12}
+    except_before: [不会给您的, 不会, will not]
+    except_after: [都是谣言]
+"""
+
+
+@pytest.fixture(scope="module")
+def list_checker(tmp_path_factory) -> Checker:
+    path = tmp_path_factory.mktemp("cues") / "cues-lists.yaml"
+    path.write_text(LIST_PACK, encoding="utf-8")
+    return Checker(load_packs([str(path)]))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我们会给您的家人、同事或者朋友打电话", ["TELL"]),
+        ("我们不会给您的家人、同事或者朋友打电话", []),  # the cue covers the whole list
+        ("不会给您的家人打电话，但会给你同事打电话", ["TELL"]),  # not a list: 但 breaks it
+        ("通知家人、同事都是谣言", []),  # an after-cue covers the list before it
+        ("We will call your employer, family or friends.", ["TELL"]),
+        ("We will not call your employer, family or friends.", []),
+    ],
+)
+def test_a_cue_covers_a_list(list_checker, text, expected):
+    assert rules(list_checker, text) == expected
+
+
+def test_kept_propagates_only_through_list_joiners():
+    cues = Cues(before=("不会",), after=())
+    text = "不会家人同事或者朋友但是领导"
+    spans = [(2, 4), (4, 6), (8, 10), (12, 14)]
+    assert cues.kept(text, spans) == [(12, 14)]

@@ -10,6 +10,11 @@ counted. "Directly" is in the normalised text: filler that normalisation removes
 space kept between Latin words. A cue that starts or ends with a Latin letter or
 digit must be a whole word there (``not`` is not a cue inside ``cannot``).
 
+A cue covers a list, too: a hit of the same rule and role joined to a negated hit by
+nothing but list punctuation (removed by normalisation) or a coordinating word (和, 或,
+或者, 及, 以及, 与, and, or, nor) is negated with it, so 不会给您的家人、同事或者朋友打电话
+and "we will not call your employer, family or friends" pass.
+
 Failing example (terms ``[上门]``, except_before ``[不会]``)::
 
     明天我们上门找你      -> finding on 上门
@@ -22,9 +27,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What may stand between two items of one list once normalisation has removed the
+# punctuation (、 , ; /): nothing, or a coordinating word.
+_JOINERS = frozenset({"", "和", "或", "或者", "及", "以及", "与", "and", "or", "nor", "and or", "or even"})
+_LONGEST_JOINER = max(map(len, _JOINERS))
+
 
 def _is_word_char(c: str) -> bool:
     return c.isascii() and c.isalnum()
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """Whether ``text[end:start]``, between two hits, is what separates list items."""
+    return start <= end or (start - end <= _LONGEST_JOINER + 2 and text[end:start].strip(" ") in _JOINERS)
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,21 @@ class Cues:
 
     before: tuple[str, ...]
     after: tuple[str, ...]
+
+    def kept(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The hits ``spans`` that no cue negates, directly or as the next item of a
+        list whose first (``before``) or last (``after``) item a cue negates."""
+        ordered = sorted(spans)
+        negated = [self.negates(text, s, e) for s, e in ordered]
+        if not any(negated):
+            return ordered
+        for i in range(1, len(ordered)):  # forwards: 不会通知家人、同事
+            if negated[i - 1] and not negated[i] and _joined(text, ordered[i - 1][1], ordered[i][0]):
+                negated[i] = True
+        for i in range(len(ordered) - 2, -1, -1):  # backwards: 家人、同事这种说法
+            if negated[i + 1] and not negated[i] and _joined(text, ordered[i][1], ordered[i + 1][0]):
+                negated[i] = True
+        return [span for span, no in zip(ordered, negated) if not no]
 
     def negates(self, text: str, start: int, end: int) -> bool:
         """Whether the hit ``text[start:end]`` of normalised text sits right after a
