@@ -56,8 +56,9 @@ class Evaluator:
             k = (keys[j], SIGNATURES[sigs[j]][0]) if per_channel else keys[j]
             if k not in state and k not in first:
                 first[k] = j
-        if first:
-            requested = requested | {k[0] for k in first} if per_channel else requested | first.keys()
+        # (a key requested later in this batch lets earlier records through the test: the
+        # positions below tell them apart)
+        requested.update([k[0] for k in first] if per_channel else first)
         for j in compress(count(), map(requested.__contains__, keys)):
             if not roles[j] & 1:
                 continue
@@ -71,7 +72,6 @@ class Evaluator:
             out.append((j, (request,), zones[j][0]))
         for k, at in first.items():
             state[k] = ids[at]
-        self._requested = requested
 
     def sweep(self, current_day: int) -> None:
         pass  # a request never expires
