@@ -146,3 +146,10 @@ def test_variants_match_after_folding(text, matched):
 def test_characters_above_the_list_table_fold(text, folded):
     assert normalise(text).text == folded
     assert _mapped_normalise(text)[0] == folded
+
+
+@pytest.mark.parametrize("text, folded", [("shǎbī", "shabi"), ("LǍO LÀI", "lao lai"), ("Café", "cafe"), ("ñ", "n")])
+def test_latin_letters_lose_accents_and_tone_marks(text, folded):
+    nt = normalise(text)
+    assert nt.text == folded
+    assert nt.span(0, len(folded)) == (0, len(text))  # one character for one

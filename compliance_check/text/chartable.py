@@ -1,5 +1,8 @@
 """The per-character folding table: NFKC, then case folding, then traditional -> simplified.
 
+Latin letters also lose their accents and tone marks (é -> e, ǎ -> a): pinyin with tone
+marks (shǎbī) and accented spellings then meet their plain forms.
+
 Folding is defined character by character so that the fast path (``str.translate``)
 and the mapped path (one character at a time, recording offsets) give the same
 text by construction. Filler characters (spaces, punctuation, symbols, emoji,
@@ -52,8 +55,18 @@ def _fold_one(ch: str) -> str:
         if _is_space(c):
             out.append(SPACE)
         elif unicodedata.category(c) not in _FILLER_CATEGORIES:
-            out.append(c)
+            out.append(_without_accent(c))
     return "".join(out)
+
+
+def _without_accent(c: str) -> str:
+    """A Latin letter with diacritics -> the plain letter; anything else unchanged."""
+    if c.isascii():
+        return c
+    base, *marks = unicodedata.normalize("NFD", c)
+    if base.isascii() and base.isalpha() and marks and all(unicodedata.category(m) == "Mn" for m in marks):
+        return base
+    return c
 
 
 @functools.cache
