@@ -85,6 +85,8 @@ def test_gate_profile_longest_run_joins_single_spaces() -> None:
         ("身份证 440304 19920721 0316，请知悉", ["440304 19920721 0316"]),
         ("身份证３７０２０３－１９９００９０８－２０５２", ["３７０２０３－１９９００９０８－２０５２"]),
         ("370203 19900908-2052", ["370203 19900908-2052"]),  # mixed separators
+        ("身份证 4403 0419 9207 2103 16 已登记", ["4403 0419 9207 2103 16"]),  # groups of four
+        ("卡号 6222 0212 3456 7890 12", []),  # 18 digits, but no birth date where an ID has one
         ("370203199009082052", []),  # not grouped: that is cn_id's, with its check character
         ("身份证号1101**********1239", []),  # masked
         ("370203-19901308-2052", []),  # no month 13

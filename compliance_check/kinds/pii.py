@@ -3,10 +3,10 @@
 Detectors (list them in ``detectors``):
 
 - ``cn_id``: an 18-character mainland resident ID whose check character is right;
-- ``cn_id_grouped``: a resident ID written in groups of 6, 8 and 4 characters separated
-  by spaces or hyphens (``370203-19900908-2052``, ``440304 19920721 0316``) with a
-  plausible birth date; the grouping marks it as an ID, so a mistyped check character
-  still counts (the number is exposed all the same);
+- ``cn_id_grouped``: a resident ID written in groups separated by spaces or hyphens
+  (``370203-19900908-2052``, ``4403 0419 9207 2103 16``) with a plausible birth date;
+  the grouping marks it as an ID, so a mistyped check character still counts (the
+  number is exposed all the same);
 - ``bank_card``: 13-19 digits (optionally grouped by spaces or dashes) passing Luhn;
 - ``phone``: mainland mobile numbers, NANP numbers, E.164 numbers;
 - ``cn_mobile``: mainland mobile numbers only (a personal number, unlike a hotline);
@@ -51,8 +51,7 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _DETECTOR_RE = {
     "cn_id": rf"(?<![0-9A-Za-z])[1-9]{_D}{{5}}(?:18|19|20){_D}{{2}}{_D}{{4}}{_D}{{3}}[0-9Xx](?![0-9A-Za-z])",
     "cn_id_grouped": (
-        rf"(?<![0-9A-Za-z])[1-9]{_D}{{5}}{_SEP}?(?:18|19|20){_D}{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]{_D}|3[01])"
-        rf"{_SEP}?{_D}{{3}}[0-9Xx](?![0-9A-Za-z])"
+        rf"(?<![0-9A-Za-z])[1-9](?:{_SEP}?{_D}){{16}}{_SEP}?[0-9Xx](?![0-9A-Za-z])"
     ),
     "bank_card": rf"(?<!{_D})[2-6](?:{_SEP}?{_D}){{12,18}}(?!{_D})",
     "phone": (
@@ -86,6 +85,15 @@ def _valid_cn_id(s: str) -> bool:
     return _ID_CHECK[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS)) % 11] == check
 
 
+def _valid_grouped_cn_id(s: str) -> bool:
+    """Separated (unseparated is ``cn_id``'s, with its check character), and the
+    birth date a date: 18xx to 20xx, month 1-12, day 1-31."""
+    if " " not in s and "-" not in s:
+        return False
+    digits = s.replace(" ", "").replace("-", "")
+    return digits[6:8] in ("18", "19", "20") and 1 <= int(digits[10:12]) <= 12 and 1 <= int(digits[12:14]) <= 31
+
+
 def _valid_card(s: str) -> bool:
     digits = _digits(s)
     if not 13 <= len(digits) <= 19:
@@ -106,7 +114,7 @@ def _valid_ssn(s: str) -> bool:
 
 _VALIDATORS: dict[str, Callable[[str], bool]] = {
     "cn_id": _valid_cn_id,
-    "cn_id_grouped": lambda s: " " in s or "-" in s,  # unseparated: cn_id, with its check
+    "cn_id_grouped": _valid_grouped_cn_id,
     "bank_card": _valid_card,
     "phone": lambda s: True,
     "cn_mobile": lambda s: True,
