@@ -175,7 +175,7 @@ class RecordBuilder:
             joined = "\n".join(phones)
             fast = joined.count("\n") == n - 1 and _E164_COLUMN.fullmatch(joined) is not None
         if fast:
-            fast = len(set(ids)) == n and self.ids.isdisjoint(ids)
+            fast = self.ids.isdisjoint(ids)
         if fast:
             try:
                 parsed = list(map(datetime.fromisoformat, times))
@@ -183,9 +183,14 @@ class RecordBuilder:
                 fast = False
             else:
                 fast = None not in map(_tzinfo, parsed)
+        if fast:
+            seen = len(self.ids)
+            self.ids.update(ids)
+            if len(self.ids) - seen != n:  # an id twice within the chunk: none was seen before it
+                self.ids.difference_update(ids)
+                fast = False
         if not fast:
             return self._build_each(lines, rows, where)
-        self.ids.update(ids)
         debtors = accounts if "debtor" not in where else [d or a for d, a in zip(column("debtor"), accounts)]
         return Batch(lines, ids, accounts, debtors, parsed, list(map(datetime.timestamp, parsed)), sigs, tzs,
                      list(map(tz_cells.__getitem__, tzs)), phones, column("agent")), []
