@@ -166,6 +166,12 @@ class CompiledPacks:
     all_word_forms: frozenset[str] = frozenset()
     ascii_forms: bool = True  # every single-word form is ASCII
     padded_forms: bool = False  # the automaton holds the padded ASCII forms
+    # Forms of several Latin words ("f you", "lao lai") are whole words too: the automaton
+    # holds them padded as well ("f you" must not stop at "if you"), and a non-ASCII
+    # message, where a Chinese character may stand beside them, is scanned for them by
+    # this automaton of their own (pattern index -> groups).
+    phrase_forms: ahocorasick_rs.AhoCorasick | None = None
+    phrase_form_groups: tuple[tuple[int, ...], ...] = ()
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -237,6 +243,9 @@ class CompiledPacks:
             matches = _Shifted(self.automaton.find_matches_as_indexes(f" {text} ", overlapping=True))
         else:
             matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+            if self.phrase_forms is not None and " " in text and not text.isascii():
+                for index in {m[0] for m in self.phrase_forms.find_matches_as_indexes(text, overlapping=True)}:
+                    disguised.update(self.phrase_form_groups[index])
             if self.word_forms and not text.isascii():
                 if self.ascii_forms:
                     # Non-ASCII characters (CJK, the placeholder mark) only separate words
@@ -427,6 +436,7 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
     groups = compile_packs(packs)
     owners: dict[str, list[tuple[int, int, str]]] = {}
     word_forms: list[tuple[int, frozenset[str]]] = []
+    phrase_forms: dict[str, list[int]] = {}  # "f you" -> groups
     for group_index, group in enumerate(groups):
         for phrase, phrase_owners in zip(group.phrases, group.phrase_owners):
             owners.setdefault(phrase, []).extend((group_index, r, role) for r, role in phrase_owners)
@@ -434,10 +444,15 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
         if single_words:
             word_forms.append((group_index, single_words))
         for form in group.variants.forms:
-            if form not in single_words:
+            if form in single_words:
+                continue
+            if form.isascii():  # normalised ASCII: Latin words and single spaces
+                phrase_forms.setdefault(form, []).append(group_index)
+            else:
                 owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
     ascii_forms = all(f.isascii() for _, forms in word_forms for f in forms)
     padded = [(group_index, form) for group_index, forms in word_forms for form in forms if form.isascii()]
+    padded += [(group_index, form) for form, form_groups in phrase_forms.items() for group_index in form_groups]
     for group_index, form in padded:
         owners.setdefault(f" {form} ", []).append((group_index, _VARIANT, "variant"))
     phrases = list(owners)
@@ -446,6 +461,8 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
         all_word_forms=frozenset().union(*(forms for _, forms in word_forms)),
         ascii_forms=ascii_forms,
         padded_forms=bool(padded),
+        phrase_forms=ahocorasick_rs.AhoCorasick(list(phrase_forms)) if phrase_forms else None,
+        phrase_form_groups=tuple(tuple(g) for g in phrase_forms.values()),
         groups=groups,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
         # Tuples of atoms, which the garbage collector stops tracking: a full collection
