@@ -65,17 +65,17 @@ def test_shape_hint_is_never_missing_where_the_detector_finds(text: str, name: s
 
     narrowed = text.translate(pii._NARROW)
     if list(pii._FINDERS[name](narrowed)):
-        assert pii._profile(normalise(text)).hinted(name), (name, text)
+        assert pii._hinted(pii._profile(normalise(text)), name), (name, text)
 
 
 def test_gate_profile_longest_run_joins_single_spaces() -> None:
     from compliance_check.text.normalise import normalise
 
-    assert pii._profile(normalise("卡号 6222 0212 3456 7890 请核对")).run == 16
+    assert pii._profile(normalise("卡号 6222 0212 3456 7890 请核对"))[1] == 16
     assert pii._profile(normalise("尾号1234，金额5678元")) is pii._NO_CHANCE  # no run of the fewest digits
     assert pii._profile(normalise("mail a@b.co or call 1234567"))[:2] == (True, 0)
     toll_free = pii._profile(normalise("Call 1-800-555-1234"))
-    assert toll_free.run == 11 and not toll_free.hinted("cn_mobile") and not toll_free.hinted("ssn")
+    assert toll_free[1] == 11 and not pii._hinted(toll_free, "cn_mobile") and not pii._hinted(toll_free, "ssn")
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ Passing example::
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator
 
 import functools
 import re
@@ -137,35 +137,26 @@ _MIN_DIGITS = {"cn_id": 17, "cn_id_grouped": 17, "bank_card": 13, "phone": 8, "c
 _RUN_SHAPE = bytes.maketrans(bytes(range(256)), bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256)))
 _FEWEST_DIGITS = min(_MIN_DIGITS.values())
 _FEWEST_RUN = b"0" * _FEWEST_DIGITS
-_FEWEST_HINTED = min(_MIN_DIGITS[name] for name in ("cn_mobile", "ssn"))
 
 
-class _Profile(NamedTuple):
-    """What the gates read of one message."""
-
-    has_at: bool
-    run: int  # digits in the longest run, when at least _FEWEST_DIGITS; else 0
-    # Where a hinted detector could fire: the original's digit/separator shape, and
-    # whether it has a full-width digit or separator that could hide a number.
-    shape: bytes = b""
-    wide: bool = False
-
-    def hinted(self, name: str) -> bool:
-        return self.run >= _MIN_DIGITS[name] and (self.wide or any(h in self.shape for h in _SHAPE_HINTS[name]))
-
-
-_NO_CHANCE = _Profile(False, 0)
+# What the gates read of one message, as a plain tuple (built and unpacked fastest):
+# (has an @, digits in its longest run when at least _FEWEST_DIGITS else 0, and where a
+# hinted detector could fire: the original's digit/separator shape, and whether it has
+# a full-width digit or separator that could hide a number).
+Profile = tuple[bool, int, bytes, bool]
+_NO_CHANCE: Profile = (False, 0, b"", False)
+_ONLY_AT: Profile = (True, 0, b"", False)
 # The last message's profile, with the message it belongs to: every gate of every loaded
 # pack asks about the same message, one after the other. One tuple, so that a thread
 # never reads one message's profile for another's.
-_last_profile: tuple[object, _Profile] = (None, _NO_CHANCE)
+_last_profile: tuple[object, Profile] = (None, _NO_CHANCE)
 
 
 def _has_at(original: str) -> bool:
     return "@" in original or "\uff20" in original
 
 
-def _profile(nt: NormalisedText) -> _Profile:
+def _profile(nt: NormalisedText) -> Profile:
     """Whether the message has an @, and the digits in its longest run (single spaces
     allowed: "6222 0212 3456 7890") when that is at least the fewest any detector
     needs. A substring test on a byte "shape" of the normalised text answers the
@@ -177,16 +168,29 @@ def _profile(nt: NormalisedText) -> _Profile:
     runs = nt.text.encode("utf-8").translate(_RUN_SHAPE, b" ")
     original = nt.original
     if _FEWEST_RUN not in runs:
-        profile = _Profile(True, 0) if _has_at(original) else _NO_CHANCE
+        profile = _ONLY_AT if _has_at(original) else _NO_CHANCE
     else:
         run = max(map(len, runs.split()))
         if run < _FEWEST_HINTED:
-            profile = _Profile(_has_at(original), run)
+            profile = (_has_at(original), run, b"", False)
         else:
-            profile = _Profile(_has_at(original), run, original.encode("utf-8").translate(_SEPARATED_SHAPE),
-                               not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None)
+            profile = (_has_at(original), run, original.encode("utf-8").translate(_SEPARATED_SHAPE),
+                       not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None)
     _last_profile = (nt, profile)
     return profile
+
+
+def _hinted(profile: Profile, name: str) -> bool:
+    """Whether the hinted detector ``name`` could fire on the message of ``profile``."""
+    _, run, shape, wide = profile
+    if run < _MIN_DIGITS[name]:
+        return False
+    if wide:
+        return True
+    for hint in _SHAPE_HINTS[name]:
+        if hint in shape:
+            return True
+    return False
 
 
 def _may_hold_pii(nt: NormalisedText) -> bool:
@@ -198,13 +202,16 @@ def _may_hold_pii(nt: NormalisedText) -> bool:
 
 @functools.cache
 def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Callable[[NormalisedText], bool]:
+    fewest = min_digits if min_digits is not None else 1 << 30
+
     def gate(nt: NormalisedText) -> bool:
         profile = _profile(nt)
-        return (
-            (needs_at and profile.has_at)
-            or (min_digits is not None and profile.run >= min_digits)
-            or any(profile.hinted(name) for name in hinted)
-        )
+        if (needs_at and profile[0]) or profile[1] >= fewest:
+            return True
+        for name in hinted:
+            if _hinted(profile, name):
+                return True
+        return False
 
     gate.precheck = _may_hold_pii  # type: ignore[attr-defined]
     return gate
@@ -268,6 +275,7 @@ _SHAPE_HINTS = {
     "cn_mobile": (b"00000000000", b"000-00000000", b"0000000-0000", b"000-0000-0000"),
     "ssn": (b"000-00-0000",),  # its separators are not in normalised text
 }
+_FEWEST_HINTED = min(_MIN_DIGITS[name] for name in _SHAPE_HINTS)
 
 _FINDERS: dict[str, Finder] = {name: _regex_finder(name) for name in _DETECTOR_RE} | {"cn_mobile": _find_cn_mobile}
 
