@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timezone
-from typing import IO, Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from ..errors import InputError, Problem
 from ..findings import at_or_above
