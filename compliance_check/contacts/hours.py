@@ -20,8 +20,6 @@ YAML: unquoted, ``21:00`` is read as the number 1260.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from itertools import compress, repeat
-from operator import ge, gt, lt, mod, or_
 from typing import Any
 
 from .ruleset import ContactRule, filter_problems, misplaced_fields
@@ -143,10 +141,11 @@ class Evaluator:
                         break
             return
         start, end, inclusive = self.simple
-        # local times of day of the records seen, and which fall outside the window
-        day_seconds = list(map(mod, map(view.locals.__getitem__, seen), repeat(86400)))
-        late = map(gt if inclusive else ge, day_seconds, repeat(end))
-        outside = list(compress(seen, map(or_, map(lt, day_seconds, repeat(start)), late)))
+        locals_ = view.locals
+        if inclusive:
+            outside = [j for j in seen if not start <= locals_[j] % 86400 <= end]
+        else:
+            outside = [j for j in seen if not start <= locals_[j] % 86400 < end]
         out += [(j, (), zones[j][0]) for j in outside]
         if view.several:
             # records with several zones: the time must be inside in every one of them
