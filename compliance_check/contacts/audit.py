@@ -83,7 +83,7 @@ class View:
         self.batch, self.zones, self.clock = batch, zones, clock
         self.locals = clock.locals(batch.ts, zones)
         self.days = clock.days(self.locals)
-        self.several = set(compress(count(), map((1).__lt__, map(len, zones))))  # positions with several zones
+        self.several = {j for j, z in enumerate(zones) if len(z) > 1}  # positions with several zones
         self._keys: dict[Any, list] = {}
 
     def keys(self, crule: ContactRule) -> list:
@@ -183,7 +183,8 @@ class Auditor:
             sigs = batch.sigs
             checked += len(sigs)
             for number, crule, evaluator, group in rules:
-                roles = list(map(tables[number - 1].__getitem__, sigs))
+                table = tables[number - 1]
+                roles = [table[s] for s in sigs]
                 seen = list(compress(count(), roles))
                 if seen:
                     hits: list = []

@@ -52,7 +52,7 @@ class Evaluator:
         # record), each judged against the requests before it.
         first: dict[Any, int] = {}
         requested = self._requested
-        for j in compress(count(), map((2).__and__, roles)):
+        for j in [j for j, role in enumerate(roles) if role & 2]:
             k = (keys[j], SIGNATURES[sigs[j]][0]) if per_channel else keys[j]
             if k not in state and k not in first:
                 first[k] = j

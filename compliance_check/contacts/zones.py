@@ -12,8 +12,7 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left
 from datetime import date, datetime, time, timezone
-from itertools import repeat
-from operator import add, floordiv, sub
+from operator import add
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -183,7 +182,8 @@ class LocalClock:
             return []
         if self._first_day is None:
             self._first_day = int(min(locals_) // 86400) - 3  # earlier zones may read an earlier day
-        return list(map(int, map(floordiv, map(sub, locals_, repeat(self._first_day * 86400)), repeat(86400))))
+        start = self._first_day * 86400
+        return [int((reading - start) // 86400) for reading in locals_]
 
     def offset(self, z: ZoneInfo, hour: int) -> Any:
         """The offset in seconds throughout UTC hour ``hour``, or ``_SAME`` if it changes."""
