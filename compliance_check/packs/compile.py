@@ -208,8 +208,6 @@ class CompiledPacks:
                 applies=applies,
                 owners=tuple(owners),
                 unconditional={i: u for i, (_, u, _) in enumerate(scopes) if u},
-                gated={i: g for i, (_, _, g) in enumerate(scopes) if g},
-                always=[i for i, (_, u, g) in enumerate(scopes) if u or g],
                 gates=_gates_by_function(scopes),
                 masks=tuple(mask for _, mask, _, _, _ in owners),
                 special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]),
@@ -258,6 +256,7 @@ class CompiledPacks:
                     for group_index, forms in self.word_forms:
                         if not forms.isdisjoint(found):
                             disguised.add(group_index)
+        indexes: list[int] = []
         if matches:
             owners = plan.owners
             indexes = matches.indexes() if type(matches) is _Shifted else [m[0] for m in matches]
@@ -282,13 +281,11 @@ class CompiledPacks:
                             if (group_index, rule_index) in ready:
                                 _add_hit(hits, group_index, rule_index, role, start, end)
         if not hits and not disguised and not plan.unconditional:
-            return self._gated_only(base, plan, matches)  # the common case: nothing but gates to try
-        visit = plan.always
-        if hits or disguised:
-            visit = sorted(set(visit).union(hits, disguised))
+            return self._gated_only(base, plan, matches, indexes)  # the common case: nothing but gates to try
+        opened = _open_gates(base, plan)
+        excepting = plan.excepting.intersection(indexes)  # the exception phrases found
         out = []
-        gates: dict[Gate, bool] = {}
-        for group_index in visit:
+        for group_index in sorted(set(hits).union(disguised, opened, plan.unconditional)):
             group = self.groups[group_index]
             nt = base
             group_hits = hits.get(group_index) or {}
@@ -307,39 +304,43 @@ class CompiledPacks:
                                 candidates.add(r)
                         elif len(roles) > 1 or EXCEPT_ROLE not in roles:  # a hit that is not only an exception
                             candidates.add(r)
-            unconditional = plan.unconditional.get(group_index)
-            if unconditional:
-                candidates.update(unconditional)
-            for gate, rule_index in plan.gated.get(group_index, ()):
-                is_open = gates.get(gate)
-                if is_open is None:
-                    is_open = gates[gate] = gate(base)
-                if is_open:
-                    candidates.add(rule_index)
+            candidates.update(plan.unconditional.get(group_index, ()))
+            candidates.update(opened.get(group_index, ()))
             if not candidates:
                 continue
-            if matches and nt is base:
-                _attach_exceptions(group_hits, group_index, candidates, matches, plan)
+            if excepting and nt is base:
+                _attach_exceptions(group_hits, group_index, candidates, matches, plan, excepting)
             out.append((group, nt, group_hits, sorted(candidates)))
         return out
 
 
-    def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", matches: list[tuple[int, int, int]]) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
-        opened: dict[int, list[int]] = {}
-        for precheck, gates in plan.gates:
-            if precheck is not None and not precheck(base):
-                continue
-            for gate, members in gates:
-                if gate(base):
-                    for group_index, rule_index in members:
-                        opened.setdefault(group_index, []).append(rule_index)
+    def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", matches: list[tuple[int, int, int]],
+                    indexes: list[int]) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
+        opened = _open_gates(base, plan)
+        if not opened:
+            return []
+        excepting = plan.excepting.intersection(indexes)
         out = []
         for group_index, rules in sorted(opened.items()):
             group_hits: Hits = {}
-            if matches:
-                _attach_exceptions(group_hits, group_index, set(rules), matches, plan)
+            if excepting:
+                _attach_exceptions(group_hits, group_index, set(rules), matches, plan, excepting)
             out.append((self.groups[group_index], base, group_hits, sorted(rules)))
         return out
+
+
+def _open_gates(base: NormalisedText, plan: "_ChannelPlan") -> dict[int, list[int]]:
+    """Group -> the gated rules whose gate opens on ``base``: each distinct gate once,
+    none of those sharing a precheck that fails."""
+    opened: dict[int, list[int]] = {}
+    for precheck, gates in plan.gates:
+        if precheck is not None and not precheck(base):
+            continue
+        for gate, members in gates:
+            if gate(base):
+                for group_index, rule_index in members:
+                    opened.setdefault(group_index, []).append(rule_index)
+    return opened
 
 
 class _Shifted(list):
@@ -367,12 +368,14 @@ def _add_hit(hits: dict[int, Hits], group_index: int, rule_index: int, role: str
         spans.append((start, end))
 
 
-def _attach_exceptions(group_hits: Hits, group_index: int, candidates: set[int], matches: list[tuple[int, int, int]], plan: "_ChannelPlan") -> None:
-    """Give the rules that will run their exception hits; other rules never need them."""
-    if plan.excepting.isdisjoint([m[0] for m in matches]):
-        return
+def _attach_exceptions(group_hits: Hits, group_index: int, candidates: set[int], matches: list[tuple[int, int, int]],
+                       plan: "_ChannelPlan", excepting: frozenset[int]) -> None:
+    """Give the rules that will run their exception hits (``excepting``: the pattern
+    indexes among ``matches`` that are exceptions); other rules never need them."""
     owners = plan.owners
     for index, start, end in matches:
+        if index not in excepting:
+            continue
         for g, rule_index in owners[index][3]:
             if g == group_index and rule_index in candidates:
                 group_hits.setdefault(rule_index, {}).setdefault(EXCEPT_ROLE, []).append((start, end))
@@ -385,8 +388,6 @@ class _ChannelPlan:
     # those bits, exception owners, groups whose variant form it is)
     owners: tuple[tuple[tuple[tuple[int, int, str], ...], int, tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...], tuple[int, ...]], ...]
     unconditional: dict[int, list[int]]  # group -> rules that always run
-    gated: dict[int, list[tuple["Gate", int]]]  # group -> (gate, rule) that run when the gate opens
-    always: list[int]  # groups to visit even without a phrase hit
     # (shared precheck, [(each distinct gate, the (group, rule) pairs it opens)])
     gates: list[tuple["Gate | None", list[tuple["Gate", list[tuple[int, int]]]]]]
     masks: tuple[int, ...]  # automaton pattern index -> the role bits it sets
