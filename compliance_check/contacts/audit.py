@@ -11,9 +11,8 @@ again over the records sorted in memory, which gives the same findings as the so
 log would.
 
 Times are judged as plain numbers: each record's local reading in its primary zone
-(``LocalClock``), whose day and time of day the rules compare. Each rule reports the
-positions of its findings in a batch, which become ``Finding`` objects while the batch is
-at hand, sorted by line and rule at the end.
+(``LocalClock``), whose day and time of day the rules compare. Findings are kept as
+tuples of the few values they need and made ``Finding`` objects once, sorted, at the end.
 """
 from __future__ import annotations
 
@@ -148,9 +147,8 @@ class Auditor:
         rules = list(zip(count(1), self.rules, evaluators, self._group_of))
         width = len(self.rules) + 1  # a finding's sort key: line * width + rule number (0: input)
         clock = LocalClock()
-        kept: list[tuple[int, Finding]] = []  # (line * width + rule number, finding); input findings: rule number 0
-        # the attribute dictionary of a first finding of each rule, for ``_keep`` to copy
-        made = [None] + [Finding(**c.finding_fields).__dict__ for c in self.rules]
+        # (sort key, rule number, line, id, account, related, time, zone, agent), or (sort key, 0, Finding)
+        kept: list[tuple] = []
         rejected_problems: list[tuple[int, str, str]] = []
         read = checked = rejected = 0
         latest = float("-inf")
@@ -164,7 +162,7 @@ class Auditor:
             for rec in bad:
                 rejected += 1
                 for field_name, message in rec.problems:
-                    kept.append((rec.line * width, input_finding(rec.line, field_name, message, rec.id, rec.account)))
+                    kept.append((rec.line * width, 0, input_finding(rec.line, field_name, message, rec.id, rec.account)))
                     rejected_problems.append((rec.line, field_name, message))
             if not batch.ids:
                 continue
@@ -184,7 +182,6 @@ class Auditor:
                 known = len(SIGNATURES)
             sigs = batch.sigs
             checked += len(sigs)
-            local_times: dict[int, tuple] = {}  # position -> (zone, local time text)
             for number, crule, evaluator, group in rules:
                 table = tables[number - 1]
                 roles = [table[s] for s in sigs]
@@ -194,7 +191,9 @@ class Auditor:
                     view = views[group]
                     evaluator.run(view, seen, roles, hits)
                     if hits:
-                        self._keep(kept, hits, batch, number, width, made[number], local_times)
+                        lines, ids, accounts, times, agents = batch.lines, batch.ids, batch.accounts, batch.times, batch.agents
+                        kept += [(lines[j] * width + number, number, lines[j], ids[j], accounts[j], related, times[j], zone,
+                                  agents[j]) for j, related, zone in hits]
             day = views[0].days[-1]
             since_sweep += len(sigs)
             if since_sweep >= sweep_after:
@@ -207,7 +206,7 @@ class Auditor:
                 sweep_after = max(SWEEP_EVERY, sum(len(getattr(e, "state", ())) for e in evaluators))
         peak_keys = max(peak_keys, sum(len(getattr(e, "state", ())) for e in evaluators))
         kept.sort(key=itemgetter(0))
-        findings = list(map(itemgetter(1), kept))
+        findings = self._findings(kept)
         return AuditResult(findings, read, checked, rejected, self.pack_summaries, True, peak_keys, rejected_problems)
 
     def _views(self, batch: Batch, clock: LocalClock, kept: list, rejected_problems: list, width: int) -> list[View] | None:
@@ -222,7 +221,7 @@ class Auditor:
             keep = [j for j in range(len(own)) if all(zones[j] is not None for zones in by_group)]
             for j in sorted(set(range(len(own))) - set(keep)):
                 line = batch.lines[j]
-                kept.append((line * width, input_finding(line, "tz", NO_ZONE, batch.ids[j], batch.accounts[j])))
+                kept.append((line * width, 0, input_finding(line, "tz", NO_ZONE, batch.ids[j], batch.accounts[j])))
                 rejected_problems.append((line, "tz", NO_ZONE))
             if not keep:
                 return None
@@ -230,29 +229,35 @@ class Auditor:
             by_group = [[zones[j] for j in keep] for zones in by_group]
         return [View(batch, zones, clock) for zones in by_group]
 
-    @staticmethod
-    def _keep(kept: list, hits: list, batch: Batch, number: int, width: int, shared: dict, local_times: dict) -> None:
-        """``Finding`` objects for a rule's hits in a batch, made while the batch is at
-        hand. Copying a first finding's attribute dictionary and setting six fields takes
-        a fifth of the time of the frozen dataclass's ``__init__``, which sets nineteen
-        one call at a time (about 2 s for 500,000 findings)."""
-        lines, ids, accounts, times, agents = batch.lines, batch.ids, batch.accounts, batch.times, batch.agents
+    def _findings(self, kept: list[tuple]) -> list[Finding]:
+        """``Finding`` objects from the kept tuples, in their order.
+
+        A rule's findings share all but six fields: each is made by copying the
+        attribute dictionary of a first one (the copy shares its keys) and setting
+        those six, a fifth of the time of the frozen dataclass's ``__init__``, which
+        sets nineteen fields one call at a time (about 2 s for 500,000 findings)."""
+        shared = [None] + [Finding(**c.finding_fields).__dict__ for c in self.rules]
+        out = []
+        append = out.append
         new, set_ = object.__new__, object.__setattr__
-        for j, related, zone in hits:
-            known = local_times.get(j)
-            if known is None or known[0] is not zone:
-                # several rules may find the same record: its local time is written once
-                known = local_times[j] = (zone, times[j].astimezone(zone).isoformat())
-            fields = shared.copy()
-            line = fields["line"] = lines[j]
-            fields["event"] = ids[j]
-            fields["account"] = accounts[j]
-            fields["related"] = related
-            fields["local_time"] = known[1]
-            fields["agent"] = agents[j] or None
-            finding = new(Finding)
-            set_(finding, "__dict__", fields)  # Finding is frozen: its own __setattr__ refuses
-            kept.append((line * width + number, finding))
+        last_time = last_zone = local_time = None
+        for entry in kept:
+            number = entry[1]
+            if number:
+                finding = new(Finding)
+                fields = shared[number].copy()
+                _, _, fields["line"], fields["event"], fields["account"], fields["related"], time, zone, agent = entry
+                if time is not last_time or zone is not last_zone:
+                    # a record's findings come together: most share its local time
+                    local_time = time.astimezone(zone).isoformat()
+                    last_time, last_zone = time, zone
+                fields["local_time"] = local_time
+                fields["agent"] = agent or None
+                set_(finding, "__dict__", fields)  # Finding is frozen: its own __setattr__ refuses
+                append(finding)
+            else:
+                append(entry[2])
+        return out
 
 
 def _chunks(items: Iterable[Record | Rejected]) -> Iterator[Chunk]:
