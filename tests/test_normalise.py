@@ -153,3 +153,20 @@ def test_latin_letters_lose_accents_and_tone_marks(text, folded):
     nt = normalise(text)
     assert nt.text == folded
     assert nt.span(0, len(folded)) == (0, len(text))  # one character for one
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Wе'll tеll уоur bоss", "well tell your boss"),  # Cyrillic е, у, о inside English words
+    ("ВАNK", "bank"),  # upper-case Cyrillic В and А: looked up before case folding
+    ("Greek ο and ν", "greek o and v"),
+])
+def test_cyrillic_and_greek_lookalikes_become_latin(text, folded):
+    nt = normalise(text)
+    assert nt.text == folded
+    assert len(nt._offsets()[0]) == len(folded)
+
+
+def test_a_cyrillic_lookalike_disguise_is_caught():
+    checker = checker_for("basic.yaml")
+    (finding,) = checker.check("pay the dеbt now").findings  # Cyrillic е
+    assert finding.rule == "FX-LATIN" and finding.matched == "dеbt"

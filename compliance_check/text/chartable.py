@@ -1,7 +1,9 @@
 """The per-character folding table: NFKC, then case folding, then traditional -> simplified.
 
 Latin letters also lose their accents and tone marks (é -> e, ǎ -> a): pinyin with tone
-marks (shǎbī) and accented spellings then meet their plain forms.
+marks (shǎbī) and accented spellings then meet their plain forms. Cyrillic and Greek
+letters that look like Latin ones (the е of "tеll", Greek ο), a classic disguise, become
+those Latin letters, by the Unicode confusables data (``confusable_homoglyphs``).
 
 Folding is defined character by character so that the fast path (``str.translate``)
 and the mapped path (one character at a time, recording offsets) give the same
@@ -16,6 +18,7 @@ import re
 import unicodedata
 
 import opencc
+from confusable_homoglyphs import confusables
 
 # Placeholders are replaced by this noncharacter: it is not filler, so nothing
 # glues across it, and no term contains it, so nothing matches it.
@@ -47,7 +50,7 @@ def _fold_one(ch: str) -> str:
         return ch  # unified ideographs and Hangul syllables: NFKC and case folding leave them alone
     if 0x1F300 <= cp < 0x1FBF0 or 0x1FC00 <= cp < 0x20000:
         return ""  # emoji, pictographs and symbols: no compatibility forms here
-    folded = unicodedata.normalize("NFKC", ch).casefold()
+    folded = "".join(map(_latin_lookalike, unicodedata.normalize("NFKC", ch))).casefold()
     if folded == ch.casefold() and (0xE000 <= cp <= 0xF8FF or 0x1F000 <= cp < 0x20000):
         return ""  # private use, emoji and pictographs: never part of a message's words
     out = []
@@ -57,6 +60,19 @@ def _fold_one(ch: str) -> str:
         elif unicodedata.category(c) not in _FILLER_CATEGORIES:
             out.append(_without_accent(c))
     return "".join(out)
+
+
+def _latin_lookalike(c: str) -> str:
+    """A Greek or Cyrillic letter that looks like a Latin letter (е, о, В) -> that
+    letter; anything else unchanged. Looked up before case folding: В looks like B,
+    its lower case в like nothing."""
+    if not 0x370 <= ord(c) <= 0x52F:  # Greek and Coptic, Cyrillic, Cyrillic Supplement
+        return c
+    for found in confusables.is_confusable(c, preferred_aliases=["latin"], greedy=True) or ():
+        for glyph in found["homoglyphs"]:
+            if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalpha():
+                return glyph["c"]
+    return c
 
 
 def _without_accent(c: str) -> str:
