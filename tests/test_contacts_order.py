@@ -72,6 +72,7 @@ def test_state_is_bounded_by_the_accounts_active_in_the_window(monkeypatch):
     result = auditor("us-federal", "us-ma").audit(lambda: iter(items))
     assert result.streamed and result.checked == 9000
     # Two frequency rules keep per-account state: 7-day windows plus slack are about 13 days'
-    # accounts (2 x 30 x 13 = 780 keys); sweeps come after as many records as keys are held,
-    # so up to about twice that between sweeps. Never sweeping would hold 2 x 3,000 = 6,000.
+    # accounts (2 x 30 x 13 = 780 keys); a sweep comes once the keys have doubled since the
+    # last one left, so up to about twice that between sweeps. Never sweeping would hold
+    # 2 x 3,000 = 6,000.
     assert 0 < result.peak_keys < 2 * 2 * 30 * 14, result.peak_keys

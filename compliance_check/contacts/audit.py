@@ -46,7 +46,7 @@ class AuditResult:
     rejected: int
     packs: list[dict[str, str]]
     streamed: bool  # judged as read (time-ordered log), or sorted in memory first
-    peak_keys: int = 0  # most keys (accounts, debtors, numbers) the rules held, measured before each sweep
+    peak_keys: int = 0  # most keys (accounts, debtors, numbers) the rules held, measured after each batch
     rejected_problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
 
     def summary(self) -> dict[str, Any]:
@@ -152,8 +152,7 @@ class Auditor:
         rejected_problems: list[tuple[int, str, str]] = []
         read = checked = rejected = 0
         latest = float("-inf")
-        since_sweep = peak_keys = 0
-        sweep_after = SWEEP_EVERY
+        since_sweep = peak_keys = sweep_at = 0
         day = 0.0
         known = -1
         tables = self._roles
@@ -196,15 +195,17 @@ class Auditor:
                                   agents[j]) for j, related, zone in hits]
             day = views[0].days[-1]
             since_sweep += len(sigs)
-            if since_sweep >= sweep_after:
+            held = sum(len(getattr(e, "state", ())) for e in evaluators)
+            peak_keys = max(peak_keys, held)
+            if since_sweep >= SWEEP_EVERY and held >= sweep_at:
                 since_sweep = 0
-                peak_keys = max(peak_keys, sum(len(getattr(e, "state", ())) for e in evaluators))
                 for e in evaluators:
                     e.sweep(day)
-                # a sweep walks every key: wait at least as many records as there are keys
-                # left, so sweeping costs O(1) a record however many accounts are active
-                sweep_after = max(SWEEP_EVERY, sum(len(getattr(e, "state", ())) for e in evaluators))
-        peak_keys = max(peak_keys, sum(len(getattr(e, "state", ())) for e in evaluators))
+                # A sweep walks every key: the next waits until the keys have doubled, so
+                # each key it walks was added by a record since (O(1) a record however many
+                # accounts are active), and the state stays within about twice the keys
+                # still in use (none are swept while all are: a month of busy accounts)
+                sweep_at = 2 * sum(len(getattr(e, "state", ())) for e in evaluators)
         kept.sort(key=itemgetter(0))
         findings = self._findings(kept)
         return AuditResult(findings, read, checked, rejected, self.pack_summaries, True, peak_keys, rejected_problems)
