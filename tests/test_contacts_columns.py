@@ -182,3 +182,25 @@ def test_frequency_counts_calendar_days_when_a_key_reads_earlier_days(steps):
     items = build(records)
     found = [(f.event, f.related) for f in auditor("us-ma").audit(lambda: iter(items)).findings if f.rule == "US-MA-FREQ-001"]
     assert found == expected
+
+
+def test_one_auditor_serves_several_threads_at_once():
+    # the service shares an auditor between its threads: signature numbers and role
+    # tables grow under a lock, so audits at once find what they find one at a time
+    from concurrent.futures import ThreadPoolExecutor
+
+    logs = []
+    for t in range(6):
+        records = [{"id": f"t{t}-{i}", "account": f"A{i % 3}", "time": f"2026-03-0{2 + i % 5}T1{i % 10}:00:00Z",
+                    "channel": ["call", "sms", "email", "visit", "chat"][(i + t) % 5],
+                    "direction": ["outbound", "inbound"][(i * t) % 2],
+                    "outcome": ["conversation", "no_answer", "opt_out", "cease_request", "failed"][(i + 2 * t) % 5],
+                    "consent": (i + t) % 3 == 0, "tz": "America/New_York"} for i in range(40)]
+        records.sort(key=lambda r: r["time"])
+        logs.append(build(records))
+    shared = auditor("us-federal", "us-ma", "cn-collection")
+    alone = [[(f.rule, f.event, f.related) for f in shared.audit(lambda items=items: iter(items)).findings] for items in logs]
+    with ThreadPoolExecutor(6) as pool:
+        together = list(pool.map(lambda items: [(f.rule, f.event, f.related) for f in shared.audit(lambda: iter(items)).findings],
+                                 logs * 4))
+    assert together == alone * 4

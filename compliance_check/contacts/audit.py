@@ -17,6 +17,7 @@ tuples of the few values they need and made ``Finding`` objects once, sorted, at
 from __future__ import annotations
 
 import gc
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, count
@@ -107,6 +108,7 @@ class Auditor:
         self._group_of = [self.defaults.index(c.default_timezone) for c in self.rules]
         # each rule's role by signature number: 0 none, 1 judged (its ``match``), 2 a trigger, 3 both
         self._roles: list[list[int]] = [[] for _ in self.rules]
+        self._roles_lock = threading.Lock()  # one auditor serves the service's threads
 
     def audit(self, open_log: Callable[[], Iterable[Record | Rejected]]) -> AuditResult:
         """Audit the log ``open_log()`` reads. It is called a second time (to read the
@@ -125,11 +127,14 @@ class Auditor:
         result.streamed = False
         return result
 
-    def _role_tables(self) -> list[list[int]]:
-        for c, table in zip(self.rules, self._roles):
-            for sig in SIGNATURES[len(table):]:
-                table.append((1 if c.matches(sig) else 0) | (2 if c.triggers is not None and c.triggers(sig) else 0))
-        return self._roles
+    def _role_tables(self) -> int:
+        """Extends the role tables to every signature known; returns how many that is."""
+        with self._roles_lock:
+            known = len(SIGNATURES)
+            for c, table in zip(self.rules, self._roles):
+                for sig in SIGNATURES[len(table):known]:
+                    table.append((1 if c.matches(sig) else 0) | (2 if c.triggers is not None and c.triggers(sig) else 0))
+            return known
 
     def _run(self, chunks: Iterable[Chunk], check_order: bool) -> AuditResult:
         # The audit makes no reference cycles, so the cycle collector has nothing to find;
@@ -176,9 +181,8 @@ class Auditor:
                 continue
             rejected += len(batch) - len(views[0].batch)
             batch = views[0].batch
-            if len(SIGNATURES) != known:
-                tables = self._role_tables()
-                known = len(SIGNATURES)
+            if len(SIGNATURES) != known:  # a batch's signatures are all listed before it is read
+                known = self._role_tables()
             sigs = batch.sigs
             checked += len(sigs)
             for number, crule, evaluator, group in rules:

@@ -16,6 +16,7 @@ import csv
 import heapq
 import json
 import re
+import threading
 from datetime import datetime
 from itertools import chain, islice
 from operator import attrgetter
@@ -43,13 +44,17 @@ CHUNK = 512  # lines read and validated together (small enough to stay in the CP
 # ints and the audit finds a rule's role by indexing a list.
 SIGNATURES: list[tuple] = []
 _SIGNATURE_IDS: dict[tuple, int] = {}
+_NEW_SIGNATURE = threading.Lock()  # the service audits in several threads
 
 
 def signature_id(sig: tuple) -> int:
     number = _SIGNATURE_IDS.get(sig)
     if number is None:
-        number = _SIGNATURE_IDS[sig] = len(SIGNATURES)
-        SIGNATURES.append(sig)
+        with _NEW_SIGNATURE:
+            number = _SIGNATURE_IDS.get(sig)
+            if number is None:
+                SIGNATURES.append(sig)  # listed before its number is handed out
+                number = _SIGNATURE_IDS[sig] = len(SIGNATURES) - 1
     return number
 
 
