@@ -36,7 +36,6 @@ class Evaluator:
 
     def __init__(self, crule: ContactRule):
         self.crule = crule
-        self.key = crule.key
         self.state: dict[Any, str] = {}  # key, or (key, channel), -> id of the first request
         self._requested: set = set()  # the keys of ``state`` (without channels)
 

@@ -39,7 +39,6 @@ class Evaluator:
     def __init__(self, crule: ContactRule):
         self.crule = crule
         self.days = crule.rule.params["days"]
-        self.key = crule.key
         self.state: dict[Any, tuple[float, str]] = {}  # key -> (latest trigger day, its id)
 
     def run(self, view: Any, seen: list[int], roles: list[int], out: list) -> None:

@@ -43,7 +43,6 @@ class Evaluator:
         self.crule = crule
         self.max = params["max"]
         self.days = params["days"]
-        self.key = crule.key
         # key -> [day, id, day, id, ...] of counted records, oldest first (one flat list a
         # key: fewer objects to reach per record); entries too old for every window
         # still ahead are dropped when a key holds enough to matter
