@@ -74,24 +74,26 @@ def _digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
+def _plausible_birth_date(id18: str) -> bool:
+    """The birth date of an 18-character resident ID is a date: 18xx to 20xx, month
+    1-12, day 1-31."""
+    return id18[6:8] in ("18", "19", "20") and 1 <= int(id18[10:12]) <= 12 and 1 <= int(id18[12:14]) <= 31
+
+
 def _valid_cn_id(s: str) -> bool:
     s = s.upper()
     body, check = s[:17], s[17]
-    if not body.isdigit():
-        return False
-    month, day = int(s[10:12]), int(s[12:14])
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    if not body.isdigit() or not _plausible_birth_date(s):
         return False
     return _ID_CHECK[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS)) % 11] == check
 
 
 def _valid_grouped_cn_id(s: str) -> bool:
-    """Separated (unseparated is ``cn_id``'s, with its check character), and the
-    birth date a date: 18xx to 20xx, month 1-12, day 1-31."""
+    """Separated (unseparated is ``cn_id``'s, with its check character), with a
+    plausible birth date."""
     if " " not in s and "-" not in s:
         return False
-    digits = s.replace(" ", "").replace("-", "")
-    return digits[6:8] in ("18", "19", "20") and 1 <= int(digits[10:12]) <= 12 and 1 <= int(digits[12:14]) <= 31
+    return _plausible_birth_date(s.replace(" ", "").replace("-", ""))
 
 
 def _valid_card(s: str) -> bool:

@@ -100,6 +100,12 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
     boundary_terms: list[str] = []
     unconditional: list[int] = []
     needs: dict[int, frozenset[str]] = {}
+
+    def key_of(phrase: str) -> str:
+        # Phrases go through the pack's variants too, as messages do, so a term
+        # written in a variant spelling still meets its rewritten message.
+        return variants.apply(normalise(phrase)).text
+
     for pack in packs:
         for rule in pack.rules:
             index = len(rules)
@@ -109,7 +115,7 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
             make_gate = getattr(kind, "make_gate", None)
             cues = None
             if rule.except_before or rule.except_after:
-                cues = Cues(*(tuple(dict.fromkeys(filter(None, (variants.apply(normalise(c)).text for c in side))))
+                cues = Cues(*(tuple(dict.fromkeys(filter(None, map(key_of, side))))
                               for side in (rule.except_before, rule.except_after)))
             rules.append(CompiledRule(rule, pack, kind, kind_function(kind, "compile")(rule.params),
                                       make_gate(rule.params) if make_gate else None, cues))
@@ -119,10 +125,8 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
             if getattr(kind, "NEEDS_ALL_ROLES", None):
                 needs[index] = frozenset(kind.NEEDS_ALL_ROLES)
             for role, phrase in own + [(EXCEPT_ROLE, p) for p in rule.exceptions]:
-                # Phrases go through the pack's variants too, as messages do, so a term
-                # written in a variant spelling still meets its rewritten message.
                 # Anchors are literals of the normalised text already.
-                key = phrase if role == ANCHOR_ROLE else variants.apply(normalise(phrase)).text
+                key = phrase if role == ANCHOR_ROLE else key_of(phrase)
                 if not key:
                     continue
                 bucket = owners.setdefault(key, [])

@@ -8,7 +8,7 @@ import functools
 import hashlib
 import json
 import threading
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ..checker import Checker
 from ..contacts.audit import Auditor
@@ -81,23 +81,22 @@ class Catalog:
         return tuple(sorted({i for i in chosen if i not in inherited}))
 
     def checker(self, ids: tuple[str, ...]) -> Checker:
-        checker = self._checkers.get(ids)
-        if checker is None:
-            with self._lock:
-                checker = self._checkers.get(ids)
-                if checker is None:
-                    checker = self._checkers[ids] = Checker(self.packs[i] for i in ids)
-        return checker
+        return self._built(self._checkers, ids, Checker)
 
     def auditor(self, ids: tuple[str, ...]) -> Auditor:
         """The contact rules of the packs ``ids`` (none, when they have none)."""
-        auditor = self._auditors.get(ids)
-        if auditor is None:
+        return self._built(self._auditors, ids, Auditor)
+
+    def _built(self, cache: dict, ids: tuple[str, ...], build: Callable[[Iterable[Pack]], Any]) -> Any:
+        """``build`` over the packs ``ids``, made once per selection even when several
+        request threads ask at the same time."""
+        found = cache.get(ids)
+        if found is None:
             with self._lock:
-                auditor = self._auditors.get(ids)
-                if auditor is None:
-                    auditor = self._auditors[ids] = Auditor(self.packs[i] for i in ids)
-        return auditor
+                found = cache.get(ids)
+                if found is None:
+                    found = cache[ids] = build(self.packs[i] for i in ids)
+        return found
 
     def pack_records(self, ids: Iterable[str]) -> list[dict[str, str]]:
         """What the decision log keeps about the packs of a decision."""
