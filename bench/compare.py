@@ -2,13 +2,14 @@
 another (a git worktree), in one process, interleaved slice by slice.
 
     git worktree add /tmp/base <commit>
-    .venv/bin/python bench/compare.py /tmp/base [--packs DIR] [--rounds 5]
+    .venv/bin/python bench/compare.py /tmp/base [--packs DIR] [--other-packs DIR] [--rounds 5]
 
 On a shared machine two benchmark runs minutes apart can differ by 20%; the same
 messages checked by both versions in alternating 1,000-message slices, by the
 process's CPU time, see the same noise, so their ratio is steady to about 2%. Both
 versions load the same pack files (--packs, default this checkout's rules/) plus the
-generated 5,000-term pack of bench/messages.py. Prints, per language half, each
+generated 5,000-term pack of bench/messages.py; with --other-packs the other version
+loads those instead (what a change to the packs costs: `--other-packs /tmp/base/rules`). Prints, per language half, each
 version's CPU microseconds per message and the median slice ratio this/other.
 """
 from __future__ import annotations
@@ -44,15 +45,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("other", type=Path, help="root of the other checkout (a git worktree)")
     ap.add_argument("--packs", type=Path, default=HERE.parent / "rules", help="folder of pack files both load")
+    ap.add_argument("--other-packs", type=Path, help="folder of pack files the other version loads (default: --packs)")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--messages", type=int, default=20000)
     args = ap.parse_args()
     other = load_other(args.other.resolve())
     texts = generate_messages(args.messages)
     with tempfile.TemporaryDirectory() as tmp:
-        specs = [*sorted(str(p) for p in args.packs.glob("*.yaml")), str(write_term_pack(generate_terms(5000), Path(tmp)))]
+        generated = str(write_term_pack(generate_terms(5000), Path(tmp)))
+        specs = [*sorted(str(p) for p in args.packs.glob("*.yaml")), generated]
+        other_specs = [*sorted(str(p) for p in (args.other_packs or args.packs).glob("*.yaml")), generated]
         checkers = {"this": compliance_check.Checker(compliance_check.load_packs(specs)),
-                    "other": other.Checker(other.load_packs(specs))}
+                    "other": other.Checker(other.load_packs(other_specs))}
     for checker in checkers.values():
         checker_pass(texts[:3000], checker)  # warm up
     for language, half in (("Chinese", texts[0::2]), ("English", texts[1::2])):
