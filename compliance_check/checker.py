@@ -87,11 +87,10 @@ class Checker:
                 }
             cues = compiled.cues
             if cues is not None and roles:
-                text = nt.text
-                roles = {role: spans if role in _UNBOUNDED_ROLES else cues.kept(text, spans) for role, spans in roles.items()}
+                roles = {role: spans if role in _UNBOUNDED_ROLES else cues.kept(nt, spans) for role, spans in roles.items()}
             matches = compiled.kind.find(rule.params, compiled.prepared, MatchContext(nt, roles))
             if cues is not None and matches and rule.kind == "pattern":
-                matches = [m for m in matches if m.error or not cues.negates(nt.text, m.start, m.end)]
+                matches = [m for m in matches if m.error or not cues.negates(nt, m.start, m.end)]
             if matches:
                 findings.extend(self._findings(compiled.pack, rule, nt, matches, roles.get(EXCEPT_ROLE, ()), cuts))
         return findings

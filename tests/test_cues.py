@@ -9,6 +9,7 @@ import pytest
 from compliance_check import Checker, load_packs
 from compliance_check.errors import InputError
 from compliance_check.kinds.cues import Cues
+from compliance_check.text.normalise import normalise
 
 PACK = """\
 id: cues-test
@@ -102,11 +103,11 @@ def test_pattern_matches(checker):
 
 def test_negates_word_edges():
     cues = Cues(before=("not",), after=("lol",))
-    assert cues.negates("we will not sue", 12, 15)
-    assert not cues.negates("we cannot sue", 10, 13)
-    assert not cues.negates("notsue", 3, 6)  # glued into one word
-    assert cues.negates("sue lol", 0, 3)
-    assert not cues.negates("sue lolly", 0, 3)
+    assert cues.negates(normalise("we will not sue"), 12, 15)
+    assert not cues.negates(normalise("we cannot sue"), 10, 13)
+    assert not cues.negates(normalise("notsue"), 3, 6)  # glued into one word
+    assert cues.negates(normalise("sue lol"), 0, 3)
+    assert not cues.negates(normalise("sue lolly"), 0, 3)
 
 
 def test_cues_on_a_pii_rule_are_a_pack_error(tmp_path):
@@ -170,6 +171,80 @@ def test_a_cue_covers_a_list(list_checker, text, expected):
 
 def test_kept_propagates_only_through_list_joiners():
     cues = Cues(before=("不会",), after=())
-    text = "不会家人同事或者朋友但是领导"
+    text = normalise("不会家人同事或者朋友但是领导")
     spans = [(2, 4), (4, 6), (8, 10), (12, 14)]
     assert cues.kept(text, spans) == [(12, 14)]
+
+
+CLAUSE_PACK = """\
+id: cues-clause
+version: 1.0.0
+title: clause cues
+rules:
+  - id: SHAME
+    kind: terms
+    category: public_shaming
+    severity: error
+    message: m
+    terms: [公开您的欠款, 发布您的欠款, 欠款信息, post about your debt]
+    except_in_clause: [不会, will never]
+  - id: TELL
+    kind: near
+    category: third_party_pressure
+    severity: error
+    message: m
+    near: {a: [单位, 家人, employer], b: [透露, 告诉, tell], within: 12}
+    except_in_clause: [不会, 承诺不, will never]
+"""
+
+
+@pytest.fixture(scope="module")
+def clause_checker(tmp_path_factory) -> Checker:
+    path = tmp_path_factory.mktemp("cues") / "cues-clause.yaml"
+    path.write_text(CLAUSE_PACK, encoding="utf-8")
+    return Checker(load_packs([str(path)]))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The negation stands several words before the hit, in the same clause.
+        ("我司不会在任何公开场合或网络平台发布您的欠款信息。", []),
+        ("我司承诺不会向您的工作单位、亲友或者邻居透露任何欠款信息。", []),
+        ("We will never, under any circumstances, post about your debt.", ["SHAME"]),  # a comma ends the clause
+        ("We will never tell your employer about this.", []),
+        # Punctuation or a turning word ends the clause: the hit stands.
+        ("我们不会再打电话了，下周在公司群里公开您的欠款。", ["SHAME"]),
+        ("我们不会打电话但会在群里公开您的欠款", ["SHAME"]),
+        # The cue goes on as a threat, or the clause asks a rhetorical question.
+        ("不会放过你，也不会放过你单位的人", []),  # no 告诉/透露: not the rule's business
+        ("我们不会放过你的，这就告诉你单位领导", ["TELL"]),
+        ("你以为我们不会告诉你单位领导吗？", ["TELL"]),
+        ("我们不会客气，马上告诉你家人", ["TELL"]),
+        # Too far on: the cue does not reach.
+        ("我们不会在工作日晚上九点以后和节假日的早上八点以前给您打电话，会告诉您家人", ["TELL"]),
+    ],
+)
+def test_a_clause_cue_reaches_on_within_its_clause(clause_checker, text, expected):
+    assert rules(clause_checker, text) == expected
+
+
+def test_a_clause_cue_on_a_required_rule_is_a_pack_error(tmp_path):
+    path = tmp_path / "bad-clause.yaml"
+    path.write_text(textwrap.dedent("""\
+        id: bad-clause
+        version: 1.0.0
+        title: t
+        rules:
+          - id: R
+            kind: required
+            category: missing_disclosure
+            severity: error
+            message: m
+            terms: [debt collector]
+            except_in_clause: [not]
+        """), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_packs([str(path)])
+    (problem,) = caught.value.problems
+    assert problem.line == 11 and "except_in_clause" in str(problem)

@@ -206,7 +206,9 @@ def test_catastrophic_pattern_times_out_and_other_rules_still_report():
     started = time.monotonic()
     result = checker.check(text)
     elapsed = time.monotonic() - started
-    assert elapsed < 2.0, f"check took {elapsed:.2f}s"
+    # Without the timeout this pattern backtracks for hours; the bound is loose because
+    # the machine is shared (a loaded moment once took the check past 2 s).
+    assert elapsed < 10.0, f"check took {elapsed:.2f}s"
     (err,) = of_rule(result, "FX-CATASTROPHIC")
     assert err.error
     assert err.severity == "error"  # a rule that could not be evaluated fails closed

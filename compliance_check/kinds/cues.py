@@ -1,4 +1,5 @@
-"""``except_before`` / ``except_after``: context that turns a hit into a non-finding.
+"""``except_before`` / ``except_after`` / ``except_in_clause``: context that turns a hit
+into a non-finding.
 
 Lawful messages deny, quote or warn about the very words a rule forbids: 我们不会上门,
 所谓的黑名单是谣言, "we will not sue you". Listing every such phrase as an ``except``
@@ -15,6 +16,15 @@ nothing but list punctuation (removed by normalisation) or a coordinating word (
 或者, 及, 以及, 与, and, or, nor) is negated with it, so 不会给您的家人、同事或者朋友打电话
 and "we will not call your employer, family or friends" pass.
 
+A negation often stands a few words before what it negates: 我司不会在任何公开场合或网络
+平台发布您的欠款信息. An ``except_in_clause`` cue negates a hit anywhere later in the same
+clause, up to ``CLAUSE_REACH`` normalised characters on, unless:
+- clause punctuation (。，；！？ , . ; ! ? : newline) stands between them in the original
+  text, or a word that turns the sentence (但, 如果, 否则, but, unless, if ...);
+- the cue goes on with words that make it no negation (不会放过, 不会客气, will not
+  hesitate, never forget ...);
+- the clause is a question (ends with ? or 吗): 你以为我们不会去你单位吗？ is a threat.
+
 Failing example (terms ``[上门]``, except_before ``[不会]``)::
 
     明天我们上门找你      -> finding on 上门
@@ -27,10 +37,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..text.normalise import NormalisedText
+
 # What may stand between two items of one list once normalisation has removed the
 # punctuation (、 , ; /): nothing, or a coordinating word.
 _JOINERS = frozenset({"", "和", "或", "或者", "及", "以及", "与", "and", "or", "nor", "and or", "or even"})
 _LONGEST_JOINER = max(map(len, _JOINERS))
+
+
+# How far on a clause cue reaches, in normalised characters between the cue and the hit.
+CLAUSE_REACH = 24
+# Clause punctuation, read in the original text (normalisation removes it).
+_CLAUSE_ENDS = frozenset("。！？；，,.;!?:：\n…")
+# Words that start a new clause without punctuation: a negation before them does not reach on.
+_TURNS = ("但", "但是", "可是", "不过", "否则", "不然", "如果", "要是", "假如", "除非", "万一", "等到", "直到",
+          " but ", " unless ", " if ", " otherwise ", " until ", " or else ", " however ", " instead ")
+# What a negating cue may go on with that makes it a threat, not a negation.
+_NOT_NEGATING = ("放过", "客气", "手软", "善罢甘休", "罢休", "轻易", "就这么算了", "就这样算了", "让你好过",
+                 "让你舒服", "留情", "心软", "坐视", "以为", "只是", "只会", "只有", "仅仅", "再给", "再等",
+                 "hesitate", "stop", "let ", "forget", "give up", "go away", "back down", "wait", "tolerate",
+                 "think twice", "want", "only", "just", "rest", "be ignored", "be nice", "go easy", "play nice")
 
 
 def _is_word_char(c: str) -> bool:
@@ -48,12 +74,14 @@ class Cues:
 
     before: tuple[str, ...]
     after: tuple[str, ...]
+    clause: tuple[str, ...] = ()
 
-    def kept(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def kept(self, nt: NormalisedText, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The hits ``spans`` that no cue negates, directly or as the next item of a
         list whose first (``before``) or last (``after``) item a cue negates."""
+        text = nt.text
         ordered = sorted(spans)
-        negated = [self.negates(text, s, e) for s, e in ordered]
+        negated = [self.negates(nt, s, e) for s, e in ordered]
         if not any(negated):
             return ordered
         for i in range(1, len(ordered)):  # forwards: 不会通知家人、同事
@@ -64,9 +92,10 @@ class Cues:
                 negated[i] = True
         return [span for span, no in zip(ordered, negated) if not no]
 
-    def negates(self, text: str, start: int, end: int) -> bool:
-        """Whether the hit ``text[start:end]`` of normalised text sits right after a
-        ``before`` cue or right before an ``after`` cue."""
+    def negates(self, nt: NormalisedText, start: int, end: int) -> bool:
+        """Whether the hit ``nt.text[start:end]`` sits right after a ``before`` cue, right
+        before an ``after`` cue, or later in the clause of a ``clause`` cue."""
+        text = nt.text
         if self.before:
             pos = start - 1 if start and text[start - 1] == " " else start
             if text.endswith(self.before, 0, pos):  # rare: only then find which cue
@@ -89,4 +118,46 @@ class Cues:
                         and not (pos == end and _is_word_char(cue[0]) and _is_word_char(text[end - 1]))
                     ):
                         return True
+        return bool(self.clause) and self._clause_negates(nt, start, end)
+
+    def _clause_negates(self, nt: NormalisedText, start: int, end: int) -> bool:
+        text = nt.text
+        window_start = max(0, start - CLAUSE_REACH - max(map(len, self.clause)))
+        window = text[window_start:start]
+        for cue in self.clause:
+            found = window.rfind(cue)
+            while found >= 0:
+                cue_start, cue_end = window_start + found, window_start + found + len(cue)
+                if start - cue_end <= CLAUSE_REACH and self._reaches(nt, cue, cue_start, cue_end, start, end):
+                    return True
+                found = window.rfind(cue, 0, found)
         return False
+
+    @staticmethod
+    def _reaches(nt: NormalisedText, cue: str, cue_start: int, cue_end: int, start: int, end: int) -> bool:
+        """Whether the clause cue at ``text[cue_start:cue_end]`` negates the hit at ``start``."""
+        text = nt.text
+        if _is_word_char(cue[0]) and cue_start and _is_word_char(text[cue_start - 1]):
+            return False
+        if _is_word_char(cue[-1]) and cue_end < len(text) and _is_word_char(text[cue_end]):
+            return False
+        between = text[cue_end:start]
+        if any(turn in f" {between} " for turn in _TURNS):
+            return False
+        if between.lstrip(" ").startswith(_NOT_NEGATING):
+            return False
+        original = nt.original
+        cue_end_original = nt.span(cue_start, cue_end)[1]
+        hit_start, hit_end = nt.span(start, end)
+        if any(c in _CLAUSE_ENDS for c in original[cue_end_original:hit_start]):
+            return False
+        return not _is_question(original, hit_end)
+
+
+def _is_question(original: str, offset: int) -> bool:
+    """Whether the clause that goes on at ``offset`` of the original text asks a question."""
+    for i in range(offset, len(original)):
+        c = original[i]
+        if c in _CLAUSE_ENDS:
+            return c in "?？" or original[:i].rstrip().endswith("吗")
+    return original.rstrip().endswith("吗")

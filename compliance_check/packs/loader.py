@@ -110,10 +110,10 @@ def _local_problems(pack: PackFile) -> list[Problem]:
         kind = kinds.get(rule["kind"]) or contact_registry()[rule["kind"]]
         for sub, message in kind_function(kind, "check_params")(rule):
             problems.append(pack.problem(("rules", i, *sub), message))
-        for field in ("except_before", "except_after"):
+        for field in ("except_before", "except_after", "except_in_clause"):
             if field in rule and rule["kind"] not in _CUED_KINDS:
                 problems.append(pack.problem(("rules", i, field), f"{field} applies to {', '.join(sorted(_CUED_KINDS))} rules only, not to {rule['kind']}"))
-        for field in ("terms", "except", "except_before", "except_after"):
+        for field in ("terms", "except", "except_before", "except_after", "except_in_clause"):
             for j, phrase in enumerate(rule.get(field, [])):
                 if not normalise_phrase(phrase):
                     problems.append(pack.problem(("rules", i, field, j), f"{phrase!r} is only filler (spaces, punctuation, symbols) and can never match"))
@@ -227,7 +227,7 @@ class PackLibrary:
 _CUED_KINDS = frozenset({"terms", "near", "pattern"})
 _COMMON_FIELDS = {
     "id", "kind", "category", "severity", "message", "citation", "suggestion", "channels",
-    "word_boundary", "except", "except_before", "except_after", "examples", "description",
+    "word_boundary", "except", "except_before", "except_after", "except_in_clause", "examples", "description",
 }
 
 
@@ -255,6 +255,7 @@ def _build_rule(raw: dict[str, Any], pack_file: PackFile, index: int) -> Rule:
         exceptions=tuple(raw.get("except", ())),
         except_before=tuple(raw.get("except_before", ())),
         except_after=tuple(raw.get("except_after", ())),
+        except_in_clause=tuple(raw.get("except_in_clause", ())),
         violating=_examples(examples.get("violating", [])),
         compliant=_examples(examples.get("compliant", [])),
         description=raw.get("description"),

@@ -24,6 +24,7 @@ class Rule:
     exceptions: tuple[str, ...]
     except_before: tuple[str, ...]  # cues: see kinds/cues.py
     except_after: tuple[str, ...]
+    except_in_clause: tuple[str, ...]
     violating: tuple[Example, ...]
     compliant: tuple[Example, ...]
     description: str | None
