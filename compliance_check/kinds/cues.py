@@ -35,7 +35,10 @@ Passing example::
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import ahocorasick_rs
 
 from ..text.normalise import NormalisedText
 
@@ -75,6 +78,14 @@ class Cues:
     before: tuple[str, ...]
     after: tuple[str, ...]
     clause: tuple[str, ...] = ()
+    _clause_finder: "ahocorasick_rs.AhoCorasick | None" = field(default=None, init=False, repr=False, compare=False)
+    _clause_reach: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.clause:
+            # Rules share their cue lists (YAML anchors): one automaton per list.
+            object.__setattr__(self, "_clause_finder", _finder(self.clause))
+            object.__setattr__(self, "_clause_reach", CLAUSE_REACH + max(map(len, self.clause)))
 
     def kept(self, nt: NormalisedText, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The hits ``spans`` that no cue negates, directly or as the next item of a
@@ -118,19 +129,16 @@ class Cues:
                         and not (pos == end and _is_word_char(cue[0]) and _is_word_char(text[end - 1]))
                     ):
                         return True
-        return bool(self.clause) and self._clause_negates(nt, start, end)
+        return self._clause_finder is not None and self._clause_negates(nt, start, end)
 
     def _clause_negates(self, nt: NormalisedText, start: int, end: int) -> bool:
-        text = nt.text
-        window_start = max(0, start - CLAUSE_REACH - max(map(len, self.clause)))
-        window = text[window_start:start]
-        for cue in self.clause:
-            found = window.rfind(cue)
-            while found >= 0:
-                cue_start, cue_end = window_start + found, window_start + found + len(cue)
-                if start - cue_end <= CLAUSE_REACH and self._reaches(nt, cue, cue_start, cue_end, start, end):
-                    return True
-                found = window.rfind(cue, 0, found)
+        window_start = max(0, start - self._clause_reach)
+        for index, cue_start, cue_end in self._clause_finder.find_matches_as_indexes(  # type: ignore[union-attr]
+                nt.text[window_start:start], overlapping=True):
+            cue_start += window_start
+            cue_end += window_start
+            if start - cue_end <= CLAUSE_REACH and self._reaches(nt, self.clause[index], cue_start, cue_end, start, end):
+                return True
         return False
 
     @staticmethod
@@ -152,6 +160,11 @@ class Cues:
         if any(c in _CLAUSE_ENDS for c in original[cue_end_original:hit_start]):
             return False
         return not _is_question(original, hit_end)
+
+
+@lru_cache(maxsize=None)
+def _finder(cues: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick:
+    return ahocorasick_rs.AhoCorasick(list(cues))
 
 
 def _is_question(original: str, offset: int) -> bool:
