@@ -194,7 +194,7 @@ rules:
     severity: error
     message: m
     near: {a: [单位, 家人, employer], b: [透露, 告诉, tell], within: 12}
-    except_in_clause: [不会, 承诺不, will never]
+    except_in_clause: [不会, 承诺不, will never, do not]
 """
 
 
@@ -221,6 +221,10 @@ def clause_checker(tmp_path_factory) -> Checker:
         ("我们不会放过你的，这就告诉你单位领导", ["TELL"]),
         ("你以为我们不会告诉你单位领导吗？", ["TELL"]),
         ("我们不会客气，马上告诉你家人", ["TELL"]),
+        # A negation that is a condition negates nothing.
+        ("We do not tell your employer about your account.", []),
+        ("If you do not pay we will tell your employer.", ["TELL"]),
+        ("要是你不会主动还款我们就告诉你单位领导", ["TELL"]),
         # Too far on: the cue does not reach.
         ("我们不会在工作日晚上九点以后和节假日的早上八点以前给您打电话，会告诉您家人", ["TELL"]),
     ],

@@ -23,7 +23,9 @@ clause, up to ``CLAUSE_REACH`` normalised characters on, unless:
   text, or a word that turns the sentence (但, 如果, 否则, but, unless, if ...);
 - the cue goes on with words that make it no negation (不会放过, 不会客气, will not
   hesitate, never forget ...);
-- the clause is a question (ends with ? or 吗): 你以为我们不会去你单位吗？ is a threat.
+- the clause is a question (ends with ? or 吗): 你以为我们不会去你单位吗？ is a threat;
+- the negation is a condition (如果你不还 …, "if you do not pay ..."): a condition word
+  stands shortly before the cue in its clause.
 
 Failing example (terms ``[上门]``, except_before ``[不会]``)::
 
@@ -55,11 +57,16 @@ _CLAUSE_ENDS = frozenset("。！？；，,.;!?:：\n…")
 # Words that start a new clause without punctuation: a negation before them does not reach on.
 _TURNS = ("但", "但是", "可是", "不过", "否则", "不然", "如果", "要是", "假如", "除非", "万一", "等到", "直到",
           " but ", " unless ", " if ", " otherwise ", " until ", " or else ", " however ", " instead ")
+# Words that make a negation the condition of what follows (如果不还, if you don't pay).
+_CONDITIONS = ("如果", "要是", "假如", "若是", "只要", "一旦", " if ", " unless ", " when ", " once ")
+CONDITION_REACH = 12
 # What a negating cue may go on with that makes it a threat, not a negation.
 _NOT_NEGATING = ("放过", "客气", "手软", "善罢甘休", "罢休", "轻易", "就这么算了", "就这样算了", "让你好过",
                  "让你舒服", "留情", "心软", "坐视", "以为", "只是", "只会", "只有", "仅仅", "再给", "再等",
                  "hesitate", "stop", "let ", "forget", "give up", "go away", "back down", "wait", "tolerate",
-                 "think twice", "want", "only", "just", "rest", "be ignored", "be nice", "go easy", "play nice")
+                 "think twice", "want", "only", "just", "rest", "be ignored", "be nice", "go easy", "play nice",
+                 "make us", "force us", "push us", "test us", "test me", "ignore", "be surprised", "think", "like",
+                 "say we didnt", "say you werent", "blame")
 
 
 def _is_word_char(c: str) -> bool:
@@ -155,11 +162,27 @@ class Cues:
         if between.lstrip(" ").startswith(_NOT_NEGATING):
             return False
         original = nt.original
-        cue_end_original = nt.span(cue_start, cue_end)[1]
+        cue_start_original, cue_end_original = nt.span(cue_start, cue_end)
         hit_start, hit_end = nt.span(start, end)
         if any(c in _CLAUSE_ENDS for c in original[cue_end_original:hit_start]):
             return False
+        if _conditional(nt, cue_start, cue_start_original):
+            return False
         return not _is_question(original, hit_end)
+
+
+def _conditional(nt: NormalisedText, cue_start: int, cue_start_original: int) -> bool:
+    """Whether a condition word (如果, if ...) stands shortly before the cue in its clause."""
+    before = max(0, cue_start - CONDITION_REACH)
+    padded = f" {nt.text[before:cue_start]} "
+    for word in _CONDITIONS:
+        found = padded.rfind(word)
+        if found >= 0:
+            # padded[found] is the condition's first character, or the space before it.
+            condition_start = nt.span(before + max(found - 1, 0), cue_start)[0]
+            if not any(c in _CLAUSE_ENDS for c in nt.original[condition_start:cue_start_original]):
+                return True
+    return False
 
 
 @lru_cache(maxsize=None)
