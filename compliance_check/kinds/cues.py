@@ -18,7 +18,8 @@ and "we will not call your employer, family or friends" pass.
 
 A negation often stands a few words before what it negates: 我司不会在任何公开场合或网络
 平台发布您的欠款信息. An ``except_in_clause`` cue negates a hit anywhere later in the same
-clause, up to ``CLAUSE_REACH`` normalised characters on, unless:
+clause, up to ``CLAUSE_REACH`` normalised characters on (``LATIN_CLAUSE_REACH`` over Latin
+text), unless:
 - clause punctuation (。，；！？ , . ; ! ? : newline) stands between them in the original
   text, or a word that turns the sentence (但, 如果, 否则, but, unless, if ...);
 - the cue goes on with words that make it no negation (不会放过, 不会客气, will not
@@ -50,8 +51,10 @@ _JOINERS = frozenset({"", "和", "或", "或者", "及", "以及", "与", "and",
 _LONGEST_JOINER = max(map(len, _JOINERS))
 
 
-# How far on a clause cue reaches, in normalised characters between the cue and the hit.
+# How far on a clause cue reaches, in normalised characters between the cue and the hit:
+# English words are longer than Chinese ones, so Latin text gets twice the reach.
 CLAUSE_REACH = 24
+LATIN_CLAUSE_REACH = 48
 # Clause punctuation, read in the original text (normalisation removes it).
 _CLAUSE_ENDS = frozenset("。！？；，,.;!?:：\n…")
 # Words that start a new clause without punctuation: a negation before them does not reach on.
@@ -92,7 +95,7 @@ class Cues:
         if self.clause:
             # Rules share their cue lists (YAML anchors): one automaton per list.
             object.__setattr__(self, "_clause_finder", _finder(self.clause))
-            object.__setattr__(self, "_clause_reach", CLAUSE_REACH + max(map(len, self.clause)))
+            object.__setattr__(self, "_clause_reach", LATIN_CLAUSE_REACH + max(map(len, self.clause)))
 
     def kept(self, nt: NormalisedText, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The hits ``spans`` that no cue negates, directly or as the next item of a
@@ -144,7 +147,9 @@ class Cues:
                 nt.text[window_start:start], overlapping=True):
             cue_start += window_start
             cue_end += window_start
-            if start - cue_end <= CLAUSE_REACH and self._reaches(nt, self.clause[index], cue_start, cue_end, start, end):
+            gap = start - cue_end
+            if (gap <= CLAUSE_REACH or (gap <= LATIN_CLAUSE_REACH and nt.text[cue_end:start].isascii())) \
+                    and self._reaches(nt, self.clause[index], cue_start, cue_end, start, end):
                 return True
         return False
 

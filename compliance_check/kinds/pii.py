@@ -45,9 +45,11 @@ KIND = "pii"
 
 _D = r"[0-9]"
 _SEP = r"[ \-]"
-# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, narrowed one for one.
-_NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, narrowed one for one;
+# zero-width characters between digits ("6011\u200b0000 ...") read as a space.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | {ord(c): 0x20 for c in _ZERO_WIDTH}
+_WIDE = re.compile(f"[\uff01-\uff5e\u3000{_ZERO_WIDTH}]")
 _DETECTOR_RE = {
     "cn_id": rf"(?<![0-9A-Za-z])[1-9]{_D}{{5}}(?:18|19|20){_D}{{2}}{_D}{{4}}{_D}{{3}}[0-9Xx](?![0-9A-Za-z])",
     "cn_id_grouped": (
@@ -264,7 +266,7 @@ def _find_cn_mobile(text: str) -> Iterator[tuple[int, int]]:
 # many other numbers ("1-800-555-1234" folds to the 11 digits of a mainland mobile)
 # opens its gate only where its shape (below) also occurs in the original, or where the
 # original has a full-width digit or separator that could hide it.
-_WIDE_DIGIT_OR_SEP = re.compile("[\uff10-\uff19\uff0d\uff0e\u3000]")
+_WIDE_DIGIT_OR_SEP = re.compile(f"[\uff10-\uff19\uff0d\uff0e\u3000{_ZERO_WIDTH}]")
 # The original's UTF-8 bytes -> b"0" for a digit, b"-" for a separator (space, dot, hyphen),
 # b"x" for the rest: each detector's own shape is then a few substrings (a necessary
 # condition: the detector itself decides).
