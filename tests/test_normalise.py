@@ -158,6 +158,7 @@ def test_latin_letters_lose_accents_and_tone_marks(text, folded):
 @pytest.mark.parametrize("text, folded", [
     ("Wе'll tеll уоur bоss", "well tell your boss"),  # Cyrillic е, у, о inside English words
     ("ВАNK", "bank"),  # upper-case Cyrillic В and А: looked up before case folding
+    ("ЈUDІСІАL DІVІSІОN", "judicial division"),  # Cyrillic І: the confusables skeleton "l", read as I in capitals
     ("Greek ο and ν", "greek o and v"),
 ])
 def test_cyrillic_and_greek_lookalikes_become_latin(text, folded):

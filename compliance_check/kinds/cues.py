@@ -70,6 +70,7 @@ _NOT_NEGATING = ("放过", "客气", "手软", "善罢甘休", "罢休", "轻易
                  "think twice", "want", "only", "just", "rest", "be ignored", "be nice", "go easy", "play nice",
                  "make us", "force us", "push us", "test us", "test me", "ignore", "be surprised", "think", "like",
                  "say we didnt", "say you werent", "blame")
+_LONGEST_NOT_NEGATING = max(map(len, _NOT_NEGATING))
 
 
 def _is_word_char(c: str) -> bool:
@@ -143,11 +144,15 @@ class Cues:
 
     def _clause_negates(self, nt: NormalisedText, start: int, end: int) -> bool:
         window_start = max(0, start - self._clause_reach)
+        # A cue may run into the hit ("nobody goes to" before "goes to jail"): it need
+        # only start before it.
         for index, cue_start, cue_end in self._clause_finder.find_matches_as_indexes(  # type: ignore[union-attr]
-                nt.text[window_start:start], overlapping=True):
+                nt.text[window_start:end], overlapping=True):
             cue_start += window_start
             cue_end += window_start
-            gap = start - cue_end
+            if cue_start >= start:
+                continue
+            gap = max(start - cue_end, 0)
             if (gap <= CLAUSE_REACH or (gap <= LATIN_CLAUSE_REACH and nt.text[cue_end:start].isascii())) \
                     and self._reaches(nt, self.clause[index], cue_start, cue_end, start, end):
                 return True
@@ -161,15 +166,15 @@ class Cues:
             return False
         if _is_word_char(cue[-1]) and cue_end < len(text) and _is_word_char(text[cue_end]):
             return False
-        between = text[cue_end:start]
+        between = text[cue_end:start] if cue_end < start else ""
         if any(turn in f" {between} " for turn in _TURNS):
             return False
-        if between.lstrip(" ").startswith(_NOT_NEGATING):
+        if text[cue_end:cue_end + _LONGEST_NOT_NEGATING + 1].lstrip(" ").startswith(_NOT_NEGATING):
             return False
         original = nt.original
         cue_start_original, cue_end_original = nt.span(cue_start, cue_end)
         hit_start, hit_end = nt.span(start, end)
-        if any(c in _CLAUSE_ENDS for c in original[cue_end_original:hit_start]):
+        if cue_end < start and any(c in _CLAUSE_ENDS for c in original[cue_end_original:hit_start]):
             return False
         if _conditional(nt, cue_start, cue_start_original):
             return False

@@ -71,7 +71,9 @@ def _latin_lookalike(c: str) -> str:
     for found in confusables.is_confusable(c, preferred_aliases=["latin"], greedy=True) or ():
         for glyph in found["homoglyphs"]:
             if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalpha():
-                return glyph["c"]
+                # The confusables data writes capital I as its skeleton "l": І and Ι
+                # stand for I in upper-case text (ЈUDІСІАL).
+                return "I" if glyph["c"] == "l" and c.isupper() else glyph["c"]
     return c
 
 
