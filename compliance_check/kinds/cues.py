@@ -24,7 +24,8 @@ text), unless:
   text, or a word that turns the sentence (但, 如果, 否则, but, unless, if ...);
 - the cue goes on with words that make it no negation (不会放过, 不会客气, will not
   hesitate, never forget ...);
-- the clause is a question (ends with ? or 吗): 你以为我们不会去你单位吗？ is a threat;
+- the cue is a negation and the clause is a question (ends with ? or 吗): 你以为我们不会去
+  你单位吗？ is a threat (a report of a question, 有人跟您说欠钱会坐牢？, still negates);
 - the negation is a condition (如果你不还 …, "if you do not pay ..."): a condition word
   stands shortly before the cue in its clause.
 
@@ -38,6 +39,7 @@ Passing example::
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -60,6 +62,8 @@ _CLAUSE_ENDS = frozenset("。！？；，,.;!?:：\n…")
 # Words that start a new clause without punctuation: a negation before them does not reach on.
 _TURNS = ("但", "但是", "可是", "不过", "否则", "不然", "如果", "要是", "假如", "除非", "万一", "等到", "直到",
           " but ", " unless ", " if ", " otherwise ", " until ", " or else ", " however ", " instead ")
+# What makes a cue a negation rather than a report or a quotation (您说, you asked).
+_NEGATION = re.compile(r"[不没别勿未无禁]|\b(?:not|never|no|nobody|dont|wont|cant|cannot|didnt|doesnt|isnt|wouldnt)\b|nt\b")
 # Words that make a negation the condition of what follows (如果不还, if you don't pay).
 _CONDITIONS = ("如果", "要是", "假如", "若是", "只要", "一旦", " if ", " unless ", " when ", " once ")
 CONDITION_REACH = 12
@@ -178,7 +182,9 @@ class Cues:
             return False
         if _conditional(nt, cue_start, cue_start_original):
             return False
-        return not _is_question(original, hit_end)
+        # A negation in a question is rhetorical (你以为我们不会去你单位吗？); a report
+        # of someone's question is not (有人跟您说欠钱会坐牢？).
+        return not (_NEGATION.search(cue) and _is_question(original, hit_end))
 
 
 def _conditional(nt: NormalisedText, cue_start: int, cue_start_original: int) -> bool:
