@@ -187,7 +187,7 @@ rules:
     severity: error
     message: m
     terms: [公开您的欠款, 发布您的欠款, 欠款信息, post about your debt]
-    except_in_clause: [不会, will never]
+    except_in_clause: [不会, will never, 有人跟您说]
   - id: TELL
     kind: near
     category: third_party_pressure
@@ -221,6 +221,9 @@ def clause_checker(tmp_path_factory) -> Checker:
         ("我们不会放过你的，这就告诉你单位领导", ["TELL"]),
         ("你以为我们不会告诉你单位领导吗？", ["TELL"]),
         ("我们不会客气，马上告诉你家人", ["TELL"]),
+        # A report of someone's question still negates; a negation in a question does not.
+        ("有人跟您说我们会公开您的欠款？请放心，这是谣言。", []),
+        ("你以为我们不会公开您的欠款吗？", ["SHAME"]),
         # A negation that is a condition negates nothing.
         ("We do not tell your employer about your account.", []),
         ("If you do not pay we will tell your employer.", ["TELL"]),
