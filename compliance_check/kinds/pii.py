@@ -3,11 +3,11 @@
 Detectors (list them in ``detectors``):
 
 - ``cn_id``: an 18-character mainland resident ID whose check character is right;
-- ``cn_id_grouped``: a resident ID written in groups separated by spaces or hyphens
+- ``cn_id_grouped``: a resident ID written in groups separated by spaces, dots or hyphens
   (``370203-19900908-2052``, ``4403 0419 9207 2103 16``) with a plausible birth date;
   the grouping marks it as an ID, so a mistyped check character still counts (the
   number is exposed all the same);
-- ``bank_card``: 13-19 digits (optionally grouped by spaces or dashes) passing Luhn;
+- ``bank_card``: 13-19 digits (optionally grouped by spaces, dots or dashes) passing Luhn;
 - ``phone``: mainland mobile numbers, NANP numbers, E.164 numbers;
 - ``cn_mobile``: mainland mobile numbers only (a personal number, unlike a hotline);
 - ``email``: e-mail addresses;
@@ -16,9 +16,9 @@ Detectors (list them in ``detectors``):
   have (area 000 or 666, group 00, serial 0000) are left alone.
 
 Detectors read the original text with full-width forms narrowed one for one (so
-full-width digits count and offsets stay put) and placeholders blanked (they are
-opaque to every kind), so masked forms such as ``6222********1234`` or
-``138****5678`` never match.
+full-width digits count and offsets stay put), zero-width characters read as spaces
+and placeholders blanked (they are opaque to every kind), so masked forms such as
+``6222********1234`` or ``138****5678`` never match.
 
 Failing example (detectors ``[bank_card]``)::
 
@@ -44,7 +44,7 @@ from . import Match, MatchContext
 KIND = "pii"
 
 _D = r"[0-9]"
-_SEP = r"[ \-]"
+_SEP = r"[ .\-]"
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, narrowed one for one;
 # zero-width characters between digits ("6011\u200b0000 ...") read as a space.
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
