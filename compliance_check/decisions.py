@@ -1,12 +1,14 @@
 """The decision log: every decision of the HTTP API, kept in an embedded SQLite database.
 
 A decision is durable before its id is returned: ``record`` blocks until the row is
-committed with ``synchronous=FULL`` in WAL mode. One writer thread commits whatever
-decisions are waiting as one transaction (group commit), so concurrent requests share
-an fsync instead of queueing for one each. Checkpoints (copying the WAL into the
-database file, with fsyncs of their own) run in a thread of their own every second,
-not inside a commit that requests are waiting for; only when the WAL has grown past
-64 MiB does a checkpoint make the writer wait, so that the WAL can start over.
+committed with ``synchronous=FULL`` in WAL mode. The commits happen in a writer process
+(``decision_writer``), started on the first decision: it commits whatever decisions are
+waiting as one transaction (group commit), so concurrent requests share an fsync, and
+its SQLite work and checkpoints do not hold the server's interpreter lock. Each request
+thread sends its row over a socket of its own and blocks on the writer's answer. If the
+writer process dies, the requests waiting on it fail (``DecisionLogError``, a 500) and
+the next decision starts a new one. Reads (``get``, ``since``) use connections of their
+own in this process.
 
 Message texts are personal data: the log keeps a SHA-256 of each text, and the text
 itself only when the operator asks for it (``store_text``).
@@ -15,13 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import queue
-import sqlite3
+import os
+import socket
+import subprocess
+import sys
 import threading
-import uuid
+import weakref
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
+
+from . import decision_writer
+from .decision_writer import COMMITTED, connect as _connect, frame
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -34,12 +41,12 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 CREATE INDEX IF NOT EXISTS decisions_time ON decisions (time);
 """
-_INSERT = "INSERT INTO decisions (id, time, endpoint, verdict, packs, messages) VALUES (?, ?, ?, ?, ?, ?)"
 _COLUMNS = "id, time, endpoint, verdict, packs, messages"
-_BATCH = 512
-_CHECKPOINT_EVERY_S = 1.0
-_RESTART_WAL_FRAMES = 16_384  # 64 MiB of 4 KiB pages
-_STOP = object()
+_WRITER_STOP_S = 30.0
+
+
+class DecisionLogError(RuntimeError):
+    """A decision could not be logged: its request must not be answered as decided."""
 
 
 def text_digest(text: str) -> str:
@@ -58,31 +65,107 @@ def parse_since(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-class _Pending:
-    """A decision waiting for its commit. ``done`` is a lock held until the writer has
-    committed (or failed): a bare lock wakes the waiting request with less work than an
-    ``Event``, and there is one per request."""
-
-    __slots__ = ("row", "done", "error")
-
-    def __init__(self, row: tuple[str, ...]):
-        self.row = row
-        self.done = threading.Lock()
-        self.done.acquire()
-        self.error: BaseException | None = None
-
-
-def _connect(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    return conn
-
-
 def _decision(row: tuple[str, ...]) -> dict[str, Any]:
     decision_id, time, endpoint, verdict, packs, messages = row
     return {"decision_id": decision_id, "time": time, "endpoint": endpoint, "verdict": verdict,
             "packs": json.loads(packs), "messages": json.loads(messages)}
+
+
+class _Writer:
+    """One writer process and the control socket that hands it request sockets."""
+
+    def __init__(self, path: str):
+        control, theirs = socket.socketpair()
+        try:
+            # -I: the writer imports only the standard library, whatever the server's path.
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", decision_writer.__file__, str(theirs.fileno()), path],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        finally:
+            theirs.close()
+        self.control = control
+        self._lock = threading.Lock()
+
+    def channel(self) -> socket.socket:
+        """A new request socket whose other end the writer reads."""
+        mine, theirs = socket.socketpair()
+        try:
+            with self._lock:
+                socket.send_fds(self.control, [b"s"], [theirs.fileno()])
+        except OSError:
+            mine.close()
+            raise
+        finally:
+            theirs.close()
+        return mine
+
+    def stop(self) -> None:
+        """Close the control socket; the writer commits what it has read and exits
+        once the request sockets are closed too."""
+        self.control.close()
+
+
+class _Channels:
+    """The writer process in use and its idle request sockets, shared by the request
+    threads; closed by ``DecisionLog.close`` or when the log is garbage-collected."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.writer: _Writer | None = None
+        self.idle: list[tuple[_Writer, socket.socket]] = []
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def take(self) -> tuple[_Writer, socket.socket]:
+        with self.lock:
+            if self.closed:
+                raise DecisionLogError("the decision log is closed")
+            if self.writer is None:
+                self.writer = _Writer(self.path)
+            writer = self.writer
+        while self.idle:
+            try:
+                used_by, sock = self.idle.pop()
+            except IndexError:  # another thread took the last one
+                break
+            if used_by is writer:
+                return writer, sock
+            sock.close()
+        try:
+            return writer, writer.channel()
+        except OSError:
+            self.retire(writer)
+            raise DecisionLogError("the decision log's writer process has stopped") from None
+
+    def give_back(self, writer: _Writer, sock: socket.socket) -> None:
+        if self.closed:
+            sock.close()
+        else:
+            self.idle.append((writer, sock))
+
+    def retire(self, writer: _Writer) -> None:
+        """``writer`` has stopped answering: the next decision starts another."""
+        with self.lock:
+            if self.writer is writer:
+                self.writer = None
+        writer.stop()
+        if writer.process.poll() is None:
+            writer.process.kill()  # a writer that cannot answer must not hold the database
+        writer.process.wait()
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            writer, self.writer = self.writer, None
+        while self.idle:
+            self.idle.pop()[1].close()
+        if writer is not None:
+            writer.stop()
+            try:
+                writer.process.wait(_WRITER_STOP_S)
+            except subprocess.TimeoutExpired:
+                writer.process.kill()
+                writer.process.wait()
 
 
 class DecisionLog:
@@ -96,20 +179,20 @@ class DecisionLog:
         with _connect(self.path) as conn:
             conn.executescript(_SCHEMA)
         conn.close()
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._closed = False
-        self._writer = threading.Thread(target=self._write_loop, name="decision-log", daemon=True)
-        self._writer.start()
-        self._stop_checkpoints = threading.Event()
-        self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="decision-log-checkpoint", daemon=True)
-        self._checkpointer.start()
+        self._channels = _Channels(self.path)
+        # Apps that are dropped without close() (tests build many) must not leave writers behind.
+        self._finalizer = weakref.finalize(self, self._channels.close)
+
+    @property
+    def writer_pid(self) -> int | None:
+        """The writer process's id while one runs (none before the first decision)."""
+        writer = self._channels.writer
+        return writer.process.pid if writer is not None else None
 
     def record(self, endpoint: str, verdict: str, packs: list[dict[str, str]], messages: list[dict[str, Any]]) -> str:
         """Log one decision and return its id once it is committed. ``messages`` are
         ``{"text", "verdict", "rules", "id"?}``; the text is replaced by its digest
-        unless the log stores texts."""
-        if self._closed:
-            raise RuntimeError("the decision log is closed")
+        unless the log stores texts. ``DecisionLogError`` if it could not be committed."""
         kept = []
         for m in messages:
             entry = {k: v for k, v in m.items() if k != "text"}
@@ -118,56 +201,23 @@ class DecisionLog:
                 if self.store_text:
                     entry["text"] = m["text"]
             kept.append(entry)
-        decision_id = uuid.uuid4().hex
-        pending = _Pending((decision_id, utc_stamp(datetime.now(timezone.utc)), endpoint, verdict,
-                            json.dumps(packs, ensure_ascii=False), json.dumps(kept, ensure_ascii=False)))
-        self._queue.put(pending)
-        pending.done.acquire()
-        if pending.error is not None:
-            raise pending.error
-        return decision_id
-
-    def _checkpoint_loop(self) -> None:
-        conn = _connect(self.path)
-        while not self._stop_checkpoints.wait(_CHECKPOINT_EVERY_S):
-            _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if wal_frames > _RESTART_WAL_FRAMES:
-                # Under constant load a passive checkpoint never catches up, and the WAL
-                # would only grow: make the writer wait once so that it can start over.
-                conn.execute("PRAGMA wal_checkpoint(RESTART)")
-        conn.close()
-
-    def _write_loop(self) -> None:
-        conn = _connect(self.path)
-        conn.execute("PRAGMA wal_autocheckpoint=0")
-        stopping = False
-        while not stopping:
-            item = self._queue.get()
-            if item is _STOP:
-                break
-            batch = [item]
-            while len(batch) < _BATCH:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    stopping = True
-                    break
-                batch.append(item)
-            try:
-                conn.execute("BEGIN")
-                # One statement for the batch: each statement step hands the GIL over twice.
-                conn.execute(_INSERT + ", (?, ?, ?, ?, ?, ?)" * (len(batch) - 1), [v for p in batch for v in p.row])
-                conn.execute("COMMIT")
-            except BaseException as exc:  # every waiting request must learn its decision was not logged
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                for p in batch:
-                    p.error = exc
-            for p in batch:
-                p.done.release()
-        conn.close()
+        decision_id = os.urandom(16).hex()
+        data = frame((decision_id, utc_stamp(datetime.now(timezone.utc)), endpoint, verdict,
+                      json.dumps(packs, ensure_ascii=False), json.dumps(kept, ensure_ascii=False)))
+        writer, sock = self._channels.take()
+        try:
+            sock.sendall(data)
+            answer = sock.recv(1)
+        except OSError:
+            answer = b""
+        if answer == COMMITTED:
+            self._channels.give_back(writer, sock)
+            return decision_id
+        sock.close()
+        if answer:
+            raise DecisionLogError("the decision log could not commit the decision")
+        self._channels.retire(writer)
+        raise DecisionLogError("the decision log's writer process has stopped")
 
     def get(self, decision_id: str) -> dict[str, Any] | None:
         conn = _connect(self.path)
@@ -191,10 +241,5 @@ class DecisionLog:
             conn.close()
 
     def close(self) -> None:
-        """Commit what is waiting, then stop the writer."""
-        if not self._closed:
-            self._closed = True
-            self._queue.put(_STOP)
-            self._writer.join()
-            self._stop_checkpoints.set()
-            self._checkpointer.join()
+        """Stop the writer process once it has committed what it was sent."""
+        self._finalizer()

@@ -1,9 +1,9 @@
 """``compliance-check serve`` and ``compliance-check decisions export``.
 
-The server is waitress: a production WSGI server in pure Python, with a thread pool,
-that runs the same on Linux, macOS and Windows. SIGTERM (and Ctrl-C) stop it gracefully:
-no new connections, running requests finish (waitress waits up to 5 s), then the
-decision log commits what is waiting and closes.
+The server is waitress: a production WSGI server in pure Python, with a thread pool.
+SIGTERM (and Ctrl-C) stop it gracefully: no new connections, running requests finish
+(waitress waits up to 5 s), then the decision log's writer process commits what is
+waiting and exits.
 """
 from __future__ import annotations
 

@@ -64,3 +64,24 @@ def start_server(db: Path, *args: str, env: dict[str, str] | None = None, timeou
         process.wait(timeout=10)
         raise AssertionError(f"server exited with {process.returncode}:\n" + "".join(lines))
     return Server(process, url[0], lines, reader)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes ``pid`` started (any of its threads), from /proc (Linux)."""
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+            for c in (task / "children").read_text().split()]
+
+
+def exited(pid: int, timeout: float = 10) -> bool:
+    """Whether ``pid`` has exited within ``timeout`` seconds (a zombie has exited)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)

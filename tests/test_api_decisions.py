@@ -1,11 +1,18 @@
 """The decision log on its own, and ``compliance-check decisions export``."""
 from __future__ import annotations
 
+import gc
 import json
+import os
+import signal
 import threading
 from datetime import datetime, timedelta, timezone
 
+from compliance_check.api import create_app
 from compliance_check.decisions import DecisionLog, text_digest
+from tests.service_helpers import exited
+
+ENTRY = [{"text": "hi", "verdict": "pass", "rules": []}]
 
 
 def test_every_recorded_decision_can_be_read_back_from_a_fresh_connection(tmp_path):
@@ -67,3 +74,43 @@ def test_export_errors_are_one_line_exit_2(tmp_path, run_cli):
     DecisionLog(path).close()
     bad = run_cli("decisions", "export", "--db", str(path), "--since", "yesterday")
     assert bad.code == 2 and "--since" in bad.err and len(bad.err.strip().splitlines()) == 1
+
+
+def test_the_writer_process_starts_with_the_first_decision_and_stops_with_the_log(tmp_path):
+    log = DecisionLog(tmp_path / "d.sqlite3")
+    assert log.writer_pid is None  # reading alone (decisions export) starts no process
+    decision_id = log.record("/v1/check/message", "pass", [], ENTRY)
+    pid = log.writer_pid
+    assert pid is not None and not exited(pid, timeout=0)
+    assert log.get(decision_id)["verdict"] == "pass"
+    log.close()
+    assert exited(pid)
+
+    dropped = DecisionLog(tmp_path / "e.sqlite3")  # dropped without close(), as tests drop apps
+    dropped.record("/v1/check/message", "pass", [], ENTRY)
+    pid = dropped.writer_pid
+    del dropped
+    gc.collect()
+    assert exited(pid)
+
+
+def test_a_dead_writer_fails_its_request_with_a_500_and_the_next_decision_starts_another(tmp_path):
+    app = create_app({"DECISIONS_DB": str(tmp_path / "d.sqlite3")})
+    client = app.test_client()
+    log = app.extensions["compliance_check"].decisions
+    assert client.post("/v1/check/message", json={"text": "hello"}).status_code == 200
+    killed = log.writer_pid
+    os.kill(killed, signal.SIGKILL)
+    assert exited(killed)
+
+    r = client.post("/v1/check/message", json={"text": "再不还钱小心你的腿"})
+    assert r.status_code == 500 and r.mimetype == "application/problem+json"
+    body = r.get_json()
+    assert set(body) == {"type", "title", "status", "decision_id"}
+    # The 500's own decision went to a new writer: the id a caller quotes is in the log.
+    assert log.get(body["decision_id"])["verdict"] == "error"
+    assert log.writer_pid not in (None, killed)
+
+    again = client.post("/v1/check/message", json={"text": "再不还钱小心你的腿"})
+    assert again.status_code == 200 and log.get(again.get_json()["decision_id"])["verdict"] == "block"
+    log.close()

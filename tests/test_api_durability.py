@@ -10,7 +10,7 @@ import threading
 from urllib.parse import urlsplit
 
 from compliance_check.decisions import DecisionLog
-from tests.service_helpers import start_server
+from tests.service_helpers import child_pids, exited, start_server
 
 TOTAL = 2_000
 CLIENTS = 8
@@ -58,16 +58,20 @@ def test_every_received_decision_survives_sigkill(tmp_path):
             if len(before) >= TOTAL // 2 or not any(t.is_alive() for t in threads):
                 break
         threading.Event().wait(0.005)
+    writers = child_pids(server.process.pid)
     assert server.stop(signal.SIGKILL) == -signal.SIGKILL
     for t in threads:
         t.join()
+    assert len(writers) == 1 and exited(writers[0])  # the writer process does not outlive its server
     assert TOTAL // 2 <= len(before) < TOTAL
 
     after: list[str] = []
     restarted = start_server(db, "--threads", "8")
     for t in run_clients(restarted.url, -(-(TOTAL - len(before)) // CLIENTS), after, lock):
         t.join()
+    writers = child_pids(restarted.process.pid)
     assert restarted.stop() == 0  # SIGTERM: a graceful stop
+    assert len(writers) == 1 and exited(writers[0])
 
     received = before + after
     assert len(received) >= TOTAL and len(set(received)) == len(received)
