@@ -85,8 +85,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         decisions=DecisionLog(app.config["DECISIONS_DB"], store_text=app.config["STORE_TEXT"]),
     )
     # The API checks its keys itself; everything else (pages, static files, /healthz,
-    # /openapi.json) needs one only when the operator protects the UI.
-    app.before_request(lambda: None if request.blueprint == api_v1.bp.name else protect_ui())
+    # /openapi.json) needs one only when the operator protects the UI. The setting is
+    # read first: finding the request's blueprint costs more, on every API request.
+    app.before_request(lambda: protect_ui() if app.config["PROTECT_UI"] and request.blueprint != api_v1.bp.name else None)
     app.register_blueprint(meta.bp)
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(pages.bp)

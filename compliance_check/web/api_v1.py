@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from ..checker import MessageResult
 from ..contacts.audit import INPUT_RULE
@@ -20,6 +20,7 @@ from .auth import protect_api
 from .body import check_count, check_text_length, json_body
 from .contacts import audit, auditor_for, records_from_request, records_text, rejected_entries
 from .problems import ApiProblem, invalid
+from .responses import json_response
 from .service import service
 
 bp = Blueprint("api_v1", __name__, url_prefix="/v1")
@@ -42,7 +43,7 @@ def check_message():
     result = svc.catalog.checker(ids).check(body["text"], body.get("channel"))
     decision_id = svc.decisions.record("/v1/check/message", result.verdict, svc.catalog.pack_records(ids),
                                        [_entry(result, body["text"])])
-    return jsonify({**result.to_dict(), "decision_id": decision_id})
+    return json_response({**result.to_dict(), "decision_id": decision_id})
 
 
 @bp.post("/check/messages")
@@ -62,7 +63,7 @@ def check_messages():
         entries.append(_entry(result, m["text"], id=m["id"]))
     verdict = max((r["verdict"] for r in results), key=_VERDICT_RANK.__getitem__, default="pass")
     decision_id = svc.decisions.record("/v1/check/messages", verdict, svc.catalog.pack_records(ids), entries)
-    return jsonify({"results": results, "packs": checker.pack_summaries, "decision_id": decision_id})
+    return json_response({"results": results, "packs": checker.pack_summaries, "decision_id": decision_id})
 
 
 def _selection_field(body: dict[str, Any]) -> str:
@@ -84,7 +85,7 @@ def check_contacts():
     decision_id = svc.decisions.record("/v1/check/contacts", outcome, svc.catalog.pack_records(ids), [{
         "text": records_text(body["records"]), "records": len(items), "rejected": result.rejected,
         "verdict": outcome, "rules": [f.rule for f in judged]}])
-    return jsonify({"verdict": outcome, "findings": [f.to_dict() for f in judged], "rejected": rejected,
+    return json_response({"verdict": outcome, "findings": [f.to_dict() for f in judged], "rejected": rejected,
                     "summary": result.summary(), "packs": result.packs, "decision_id": decision_id})
 
 
@@ -121,14 +122,14 @@ def contacts_next():
         "text": records_text(body["records"]), "records": len(items), "rejected": len(answer.rejected),
         "verdict": outcome, "rules": [b.rule for b in answer.blocked_by]}])
     rejected = [(r.line, name, message) for r in answer.rejected for name, message in r.problems]
-    return jsonify({**answer.to_dict(), "rejected": rejected_entries(rejected, items),
+    return json_response({**answer.to_dict(), "rejected": rejected_entries(rejected, items),
                     "packs": auditor.pack_summaries, "decision_id": decision_id})
 
 
 @bp.get("/packs")
 def packs():
     catalog = service().catalog
-    return jsonify({"packs": [
+    return json_response({"packs": [
         {"id": p.id, "version": p.version, "title": p.title, "jurisdiction": p.jurisdiction, "language": p.language,
          "rules": len(p.rules), "extends": list(p.extends), "sha256": catalog.digests[p.id]}
         for p in catalog.packs.values()
@@ -140,7 +141,7 @@ def pack(pack_id: str):
     catalog = service().catalog
     if pack_id not in catalog.packs:
         raise ApiProblem(404, "not-found", "Not found", "no pack with this id is loaded", [("pack_id", "unknown pack")])
-    return jsonify({**pack_document(catalog.packs[pack_id]), "sha256": catalog.digests[pack_id]})
+    return json_response({**pack_document(catalog.packs[pack_id]), "sha256": catalog.digests[pack_id]})
 
 
 @bp.get("/decisions/<decision_id>")
@@ -148,4 +149,4 @@ def decision(decision_id: str):
     found = service().decisions.get(decision_id) if _DECISION_ID.match(decision_id) else None
     if found is None:
         raise ApiProblem(404, "not-found", "Not found", "no decision with this id", [("decision_id", "unknown decision")])
-    return jsonify(found)
+    return json_response(found)

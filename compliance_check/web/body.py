@@ -18,6 +18,10 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# Built once: ``json.loads`` with an option builds a new decoder on every call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def _lone_surrogates(document: Any) -> list[tuple[str, str]]:
     """Strings holding half of a surrogate pair: valid JSON escapes, but not text.
     Walked with a stack, not recursion: nesting depth is the client's to choose."""
@@ -50,7 +54,7 @@ def json_body(schema: str) -> Any:
     except UnicodeDecodeError as exc:
         raise ApiProblem(400, "invalid-json", "Invalid JSON", f"not valid UTF-8 at byte {exc.start + 1}", [("$", "not UTF-8")]) from None
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise ApiProblem(400, "invalid-json", "Invalid JSON", f"line {exc.lineno} column {exc.colno}: {exc.msg}", [("$", exc.msg)]) from None
     except ValueError as exc:

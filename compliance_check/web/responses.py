@@ -1,0 +1,16 @@
+"""JSON responses of the API: the bytes ``jsonify`` writes (compact, UTF-8 as is, a final
+newline), from one encoder built once. ``jsonify`` builds a new encoder and resolves the
+app's JSON settings on every call, which cost as much as encoding a check's answer."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def json_response(document: Any) -> Response:
+    """``document`` (plain JSON types only) as an ``application/json`` 200 response."""
+    return Response(_ENCODER.encode(document) + "\n", mimetype="application/json")
