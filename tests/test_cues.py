@@ -195,6 +195,13 @@ rules:
     message: m
     near: {a: [单位, 家人, employer], b: [透露, 告诉, tell], within: 12}
     except_in_clause: [不会, 承诺不, will never, do not]
+  - id: JAIL
+    kind: pattern
+    category: false_legal_threat
+    severity: error
+    message: m
+    pattern: '\\bgoes to jail\\b|\\bwont stop calling\\b'
+    except_in_clause: [nobody goes, we wont]
 """
 
 
@@ -224,6 +231,9 @@ def clause_checker(tmp_path_factory) -> Checker:
         # A report of someone's question still negates; a negation in a question does not.
         ("有人跟您说我们会公开您的欠款？请放心，这是谣言。", []),
         ("你以为我们不会公开您的欠款吗？", ["SHAME"]),
+        # A cue may run into the hit it negates, but a threat after it still wins.
+        ("I want to be clear: nobody goes to jail over a card balance.", []),
+        ("We won't stop calling until this is paid.", ["JAIL"]),
         # A negation that is a condition negates nothing.
         ("We do not tell your employer about your account.", []),
         ("If you do not pay we will tell your employer.", ["TELL"]),
