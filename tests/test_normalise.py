@@ -171,3 +171,15 @@ def test_a_cyrillic_lookalike_disguise_is_caught():
     checker = checker_for("basic.yaml")
     (finding,) = checker.check("pay the dеbt now").findings  # Cyrillic е
     assert finding.rule == "FX-LATIN" and finding.matched == "dеbt"
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("w3 kn0w wh3re u p4rk", "w3 know where u park"),  # "w3": one letter, left alone
+    ("D1str1ct C0urt 0ff1cer", "district court officer"),
+    ("your 1st payment at 10am, apt 4b, w2, 401k, mp3", "your 1st payment at 10am apt 4b w2 401k mp3"),
+    ("card 4111111111111111abc", "card 4111111111111111abc"),  # three digits in a row: a number
+])
+def test_digits_that_stand_for_letters_become_letters(text, folded):
+    nt = normalise(text)
+    assert nt.text == folded
+    assert nt.span(0, len(folded)) == (0, len(text))  # one character for one

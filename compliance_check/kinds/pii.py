@@ -169,7 +169,7 @@ def _profile(nt: NormalisedText) -> Profile:
     last = _last_profile
     if last[0] is nt:
         return last[1]
-    runs = nt.text.encode("utf-8").translate(_RUN_SHAPE, b" ")
+    runs = nt.digits_text.encode("utf-8").translate(_RUN_SHAPE, b" ")
     original = nt.original
     if _FEWEST_RUN not in runs:
         profile = _ONLY_AT if _has_at(original) else _NO_CHANCE

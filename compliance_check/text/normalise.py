@@ -3,7 +3,9 @@
 ``normalise`` is the fast path: placeholders become one opaque mark, every character
 is folded through one ``str.translate`` table (``fold_text``) (NFKC, case folding, traditional to
 simplified, filler removed, whitespace to a space), and a run of spaces survives
-only as one space between two Latin letters or digits. The offset map is built only when someone asks for a span,
+only as one space between two Latin letters or digits; digits that stand for letters
+inside a Latin word (``sh1t``, ``c0urt``, ``r3voked``) become those letters, one for one.
+The offset map is built only when someone asks for a span,
 by folding again one character at a time; both paths use the same table and the
 same whitespace rule, so they produce the same text.
 """
@@ -25,11 +27,32 @@ _NON_WORD = f"[^\x00-\x7f\u00c0-\u024f{PLACEHOLDER}]"
 # characters), so the engine skips from space to space instead of trying every position.
 _SPACE_BESIDE_NON_WORD = re.compile(f" (?={_NON_WORD})| (?<={_NON_WORD} )")
 
+# Leetspeak: a digit that stands for a letter inside a Latin word. Each becomes its
+# letter in place, so the text keeps its length and the offset map is untouched. A word
+# needs two letters, and ordinals, times and codes (1st, 10am, 4b, w2, mp3) stay as
+# they are, as does any token with three digits in a row: a number glued to a word
+# ("4111111111111111abc") stays a number.
+_LEET = str.maketrans("013457", "oieast")
+_LEET_HINT = re.compile(r"[a-z][013457]|[013457][a-z]")
+_LATIN_TOKEN = re.compile(r"[a-z0-9]+")
+_NOT_LEET = re.compile(r"[0-9]+[a-z]{1,2}|[a-z]{1,2}[0-9]+|.*[0-9]{3}.*")
+
+
+def _unleet_word(match: re.Match) -> str:
+    word = match.group()
+    if word.isalpha() or word.isdigit() or _NOT_LEET.fullmatch(word) or sum(map(str.isalpha, word)) < 2:
+        return word
+    return word.translate(_LEET)
+
+
+def _unleet(text: str) -> str:
+    return text if _LEET_HINT.search(text) is None else _LATIN_TOKEN.sub(_unleet_word, text)
+
 
 class NormalisedText:
     """A normalised view of ``original``; ``span`` maps normalised offsets back."""
 
-    __slots__ = ("original", "text", "_starts", "_ends", "_parent", "_edits")
+    __slots__ = ("original", "text", "_starts", "_ends", "_parent", "_edits", "digits_text")
 
     def __init__(self, original: str, text: str, parent: "NormalisedText | None" = None,
                  edits: list[tuple[int, int, str]] | None = None):
@@ -39,6 +62,9 @@ class NormalisedText:
         self._ends: list[int] | None = None
         self._parent = parent
         self._edits = edits or []
+        # The text before leetspeak decoding, whose digits are all the original's
+        # digits (the pii gates count them); ``text`` when nothing was decoded.
+        self.digits_text = text
 
     def __repr__(self) -> str:
         return f"NormalisedText(text={self.text!r})"
@@ -120,7 +146,11 @@ def normalise(original: str) -> NormalisedText:
     folded = fold_text(_with_placeholders_marked(original))
     if SPACE in folded:
         folded = _collapse_spaces(folded)
-    return NormalisedText(original, folded)
+    text = _unleet(folded)
+    nt = NormalisedText(original, text)
+    if text is not folded:
+        nt.digits_text = folded
+    return nt
 
 
 def normalise_phrase(phrase: str) -> str:
@@ -138,7 +168,13 @@ _LAST_OF_RUN = re.compile(b"\x00(?=\x01)")
 
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     """The normalised text with, for each of its characters, the original span it
-    came from. Same folding and spacing rule as ``normalise``, with bookkeeping."""
+    came from. Same folding, spacing and leetspeak rules as ``normalise``, with
+    bookkeeping."""
+    text, starts, ends = _mapped_folded(original)
+    return _unleet(text), starts, ends
+
+
+def _mapped_folded(original: str) -> tuple[str, list[int], list[int]]:
     placeholders = find_placeholders(original)
     if not placeholders:
         if original.isascii():
