@@ -56,7 +56,7 @@ _LONGEST_JOINER = max(map(len, _JOINERS))
 # How far on a clause cue reaches, in normalised characters between the cue and the hit:
 # English words are longer than Chinese ones, so Latin text gets twice the reach.
 CLAUSE_REACH = 24
-LATIN_CLAUSE_REACH = 48
+LATIN_CLAUSE_REACH = 60
 # Clause punctuation, read in the original text (normalisation removes it).
 _CLAUSE_ENDS = frozenset("。！？；，,.;!?:：\n…")
 # Words that start a new clause without punctuation: a negation before them does not reach on.
