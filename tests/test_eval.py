@@ -43,7 +43,7 @@ def test_eval_text_report_lists_misses_and_false_alarms(run_cli):
     result = run_cli("eval", CORPUS, "--pack", PACK)
     assert "overall" in result.out and "disguised" in result.out
     assert "misses (2):" in result.out and "false alarms (1):" in result.out
-    assert "  2 (insult_profanity): You 1d1ot, pay up." in result.out
+    assert "  2 (insult_profanity): You idj1t, pay up." in result.out
 
 
 def test_eval_reports_bad_records_and_checks_the_rest(run_cli, tmp_path):
