@@ -11,7 +11,8 @@ a constant JSON body. The load comes from other processes: 16 keep-alive clients
 server of the GIL it would share). Workload: the SMS-length mixed Chinese/English
 messages of bench/messages.py, each sent with the jurisdiction of its language.
 Prints requests/s, p50/p99 latency and the server's CPU time per request of each,
-medians over --repeat runs, and the throughput ratio service/floor. ``--without-log``
+medians over --repeat runs, and the throughput ratio service/floor (the server's CPU
+time includes its decision log's writer process). ``--without-log``
 adds a third server, the service with its decision log replaced by an id generator, to
 show what durability costs (a diagnosis, not a mode of the product).
 """
@@ -74,7 +75,11 @@ def serve(kind: str, threads: int, db: str) -> None:
 def start(kind: str, threads: int, db: str) -> tuple[subprocess.Popen, int]:
     proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--threads", str(threads), "--db", db],
                             stdout=subprocess.PIPE, text=True)
-    return proc, int(proc.stdout.readline())
+    port = proc.stdout.readline().strip()
+    if not port.isdigit():
+        proc.wait()
+        raise SystemExit(f"the {kind} server did not start (exit {proc.returncode})")
+    return proc, int(port)
 
 
 def _client_process(port: int, bodies: list[bytes], threads: int, start_at: float) -> tuple[list[float], float]:
@@ -108,12 +113,14 @@ def _client_process(port: int, bodies: list[bytes], threads: int, start_at: floa
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux; NaN elsewhere)."""
+    """User + system CPU time so far of a process and the processes it started (the
+    decision log's writer), from /proc (Linux; NaN elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
     except OSError:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") + sum(map(cpu_seconds, children))
 
 
 def load(pool, server: tuple[subprocess.Popen, int], bodies: list[bytes], clients: int,
@@ -158,8 +165,10 @@ def main() -> None:
     labels = {"floor": "floor (bare Flask, constant JSON)", "service": "service (POST /v1/check/message)",
               "service-without-log": "service, decision log off (diagnosis)"}
     with tempfile.TemporaryDirectory() as tmp, multiprocessing.get_context("fork").Pool(args.processes) as pool:
-        servers = {k: start(k, args.threads, str(Path(tmp) / f"{k}.sqlite3")) for k in kinds}
+        servers: dict[str, tuple[subprocess.Popen, int]] = {}
         try:
+            for k in kinds:
+                servers[k] = start(k, args.threads, str(Path(tmp) / f"{k}.sqlite3"))
             for server in servers.values():  # warm up
                 load(pool, server, bodies[:400], args.clients, args.processes)
             runs: dict[str, list[tuple[float, float, float, float]]] = {k: [] for k in kinds}
