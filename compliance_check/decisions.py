@@ -138,10 +138,16 @@ class _Channels:
             raise DecisionLogError("the decision log's writer process has stopped") from None
 
     def give_back(self, writer: _Writer, sock: socket.socket) -> None:
-        if self.closed:
-            sock.close()
-        else:
-            self.idle.append((writer, sock))
+        self.idle.append((writer, sock))
+        if self.closed:  # close() may have emptied the list just before: the writer waits for every socket
+            self._close_idle()
+
+    def _close_idle(self) -> None:
+        while self.idle:
+            try:
+                self.idle.pop()[1].close()
+            except IndexError:  # another thread emptied it
+                break
 
     def retire(self, writer: _Writer) -> None:
         """``writer`` has stopped answering: the next decision starts another."""
@@ -157,8 +163,7 @@ class _Channels:
         with self.lock:
             self.closed = True
             writer, self.writer = self.writer, None
-        while self.idle:
-            self.idle.pop()[1].close()
+        self._close_idle()
         if writer is not None:
             writer.stop()
             try:
