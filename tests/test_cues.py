@@ -50,8 +50,13 @@ rules:
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory) -> Checker:
-    path = tmp_path_factory.mktemp("cues") / "cues-test.yaml"
-    path.write_text(PACK, encoding="utf-8")
+    return checker_of(tmp_path_factory, PACK)
+
+
+def checker_of(tmp_path_factory, pack_text: str) -> Checker:
+    """A checker for one pack written as YAML text."""
+    path = tmp_path_factory.mktemp("cues") / "pack.yaml"
+    path.write_text(pack_text, encoding="utf-8")
     return Checker(load_packs([str(path)]))
 
 
@@ -110,25 +115,29 @@ def test_negates_word_edges():
     assert not cues.negates(normalise("sue lolly"), 0, 3)
 
 
-def test_cues_on_a_pii_rule_are_a_pack_error(tmp_path):
+@pytest.mark.parametrize("kind, params, field", [
+    ("pii", "detectors: [email]", "except_before"),
+    ("required", "terms: [debt collector]", "except_in_clause"),
+])
+def test_cues_on_a_kind_without_text_hits_are_a_pack_error(tmp_path, kind, params, field):
     path = tmp_path / "bad-cues.yaml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(textwrap.dedent(f"""\
         id: bad-cues
         version: 1.0.0
         title: t
         rules:
-          - id: P
-            kind: pii
+          - id: R
+            kind: {kind}
             category: privacy_exposure
             severity: error
             message: m
-            detectors: [email]
-            except_before: [not]
+            {params}
+            {field}: [not]
         """), encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_packs([str(path)])
     (problem,) = caught.value.problems
-    assert problem.line == 11 and "except_before" in str(problem) and "pii" in str(problem)
+    assert problem.line == 11 and field in str(problem) and kind in str(problem)
 
 
 LIST_PACK = """\
@@ -149,9 +158,7 @@ rules:
 
 @pytest.fixture(scope="module")
 def list_checker(tmp_path_factory) -> Checker:
-    path = tmp_path_factory.mktemp("cues") / "cues-lists.yaml"
-    path.write_text(LIST_PACK, encoding="utf-8")
-    return Checker(load_packs([str(path)]))
+    return checker_of(tmp_path_factory, LIST_PACK)
 
 
 @pytest.mark.parametrize(
@@ -207,9 +214,7 @@ rules:
 
 @pytest.fixture(scope="module")
 def clause_checker(tmp_path_factory) -> Checker:
-    path = tmp_path_factory.mktemp("cues") / "cues-clause.yaml"
-    path.write_text(CLAUSE_PACK, encoding="utf-8")
-    return Checker(load_packs([str(path)]))
+    return checker_of(tmp_path_factory, CLAUSE_PACK)
 
 
 @pytest.mark.parametrize(
@@ -245,23 +250,3 @@ def clause_checker(tmp_path_factory) -> Checker:
 def test_a_clause_cue_reaches_on_within_its_clause(clause_checker, text, expected):
     assert rules(clause_checker, text) == expected
 
-
-def test_a_clause_cue_on_a_required_rule_is_a_pack_error(tmp_path):
-    path = tmp_path / "bad-clause.yaml"
-    path.write_text(textwrap.dedent("""\
-        id: bad-clause
-        version: 1.0.0
-        title: t
-        rules:
-          - id: R
-            kind: required
-            category: missing_disclosure
-            severity: error
-            message: m
-            terms: [debt collector]
-            except_in_clause: [not]
-        """), encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        load_packs([str(path)])
-    (problem,) = caught.value.problems
-    assert problem.line == 11 and "except_in_clause" in str(problem)
