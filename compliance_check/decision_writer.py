@@ -68,10 +68,12 @@ def _commit(conn: sqlite3.Connection, rows: list[list[str]]) -> bool:
             conn.execute(_INSERT + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk)), [v for r in chunk for v in r])
         conn.execute("COMMIT")
         return True
-    except sqlite3.Error as exc:
+    except Exception as exc:  # every waiting request must learn its decision was not logged
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        print(f"compliance-check decision writer: commit failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        # SQLite's messages name the trouble (locked, disk full); others may quote a text.
+        detail = f": {exc}" if isinstance(exc, sqlite3.Error) else ""
+        print(f"compliance-check decision writer: commit failed: {type(exc).__name__}{detail}", file=sys.stderr, flush=True)
         return False
 
 

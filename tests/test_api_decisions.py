@@ -8,8 +8,10 @@ import signal
 import threading
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from compliance_check.api import create_app
-from compliance_check.decisions import DecisionLog, text_digest
+from compliance_check.decisions import DecisionLog, DecisionLogError, text_digest
 from tests.service_helpers import exited
 
 ENTRY = [{"text": "hi", "verdict": "pass", "rules": []}]
@@ -92,6 +94,18 @@ def test_the_writer_process_starts_with_the_first_decision_and_stops_with_the_lo
     del dropped
     gc.collect()
     assert exited(pid)
+
+
+def test_a_decision_that_cannot_be_stored_fails_alone(tmp_path, capfd):
+    log = DecisionLog(tmp_path / "d.sqlite3", store_text=True)
+    log.record("/v1/check/message", "pass", [], ENTRY)
+    writer = log.writer_pid
+    with pytest.raises(DecisionLogError):  # half a surrogate pair is not text SQLite can store
+        log.record("/v1/check/message", "pass", [], [{"text": "\ud800", "verdict": "pass", "rules": []}])
+    assert "\ud800" not in capfd.readouterr().err
+    assert log.get(log.record("/v1/check/message", "pass", [], ENTRY))["verdict"] == "pass"
+    assert log.writer_pid == writer
+    log.close()
 
 
 def test_a_dead_writer_fails_its_request_with_a_500_and_the_next_decision_starts_another(tmp_path):
