@@ -54,7 +54,7 @@ _LONGEST_JOINER = max(map(len, _JOINERS))
 
 
 # How far on a clause cue reaches, in normalised characters between the cue and the hit:
-# English words are longer than Chinese ones, so Latin text gets twice the reach.
+# English words are longer than Chinese ones, so Latin text reaches further.
 CLAUSE_REACH = 24
 LATIN_CLAUSE_REACH = 60
 # Clause punctuation, read in the original text (normalisation removes it).
@@ -63,7 +63,7 @@ _CLAUSE_ENDS = frozenset("。！？；，,.;!?:：\n…")
 _TURNS = ("但", "但是", "可是", "不过", "否则", "不然", "如果", "要是", "假如", "除非", "万一", "等到", "直到",
           " but ", " unless ", " if ", " otherwise ", " until ", " or else ", " however ", " instead ")
 # What makes a cue a negation rather than a report or a quotation (您说, you asked).
-_NEGATION = re.compile(r"[不没别勿未无禁]|\b(?:not|never|no|nobody|dont|wont|cant|cannot|didnt|doesnt|isnt|wouldnt)\b|nt\b")
+_NEGATION = re.compile(r"[不没别勿未无禁]|\b(?:not|never|no|nobody|dont|wont|cant|cannot|didnt|doesnt|isnt|arent|wouldnt)\b")
 # Words that make a negation the condition of what follows (如果不还, if you don't pay).
 _CONDITIONS = ("如果", "要是", "假如", "若是", "只要", "一旦", " if ", " unless ", " when ", " once ")
 CONDITION_REACH = 12
