@@ -178,6 +178,8 @@ def test_a_cyrillic_lookalike_disguise_is_caught():
     ("D1str1ct C0urt 0ff1cer", "district court officer"),
     ("your 1st payment at 10am, apt 4b, w2, 401k, mp3", "your 1st payment at 10am apt 4b w2 401k mp3"),
     ("card 4111111111111111abc", "card 4111111111111111abc"),  # three digits in a row: a number
+    ("Hi {name}, c0urt", "hi \ufdd0 court"),  # a placeholder does not make the message non-Latin
+    ("你好 p4rk", "你好p4rk"),  # Chinese messages are left alone
 ])
 def test_digits_that_stand_for_letters_become_letters(text, folded):
     nt = normalise(text)

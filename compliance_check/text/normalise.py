@@ -27,11 +27,11 @@ _NON_WORD = f"[^\x00-\x7f\u00c0-\u024f{PLACEHOLDER}]"
 # characters), so the engine skips from space to space instead of trying every position.
 _SPACE_BESIDE_NON_WORD = re.compile(f" (?={_NON_WORD})| (?<={_NON_WORD} )")
 
-# Leetspeak: a digit that stands for a letter inside a Latin word. Each becomes its
-# letter in place, so the text keeps its length and the offset map is untouched. A word
-# needs two letters, and ordinals, times and codes (1st, 10am, 4b, w2, mp3) stay as
-# they are, as does any token with three digits in a row: a number glued to a word
-# ("4111111111111111abc") stays a number.
+# Leetspeak: a digit that stands for a letter inside a Latin word of a Latin-script
+# message (English, chiefly). Each becomes its letter in place, so the text keeps its
+# length and the offset map is untouched. A word needs two letters, and ordinals, times
+# and codes (1st, 10am, 4b, w2, mp3) stay as they are, as does any token with three
+# digits in a row: a number glued to a word ("4111111111111111abc") stays a number.
 _LEET = str.maketrans("013457", "oieast")
 # UTF-8 bytes -> b"a" for a Latin letter, b"1" for a digit that can stand for a letter,
 # b" " for the rest: a letter beside such a digit is then a substring test, far cheaper
@@ -52,6 +52,10 @@ def _unleet_word(match: re.Match) -> str:
 
 
 def _unleet(text: str) -> str:
+    if not text.isascii() and not (PLACEHOLDER in text and text.replace(PLACEHOLDER, "").isascii()):
+        # Chinese messages disguise with pinyin, homophones and split characters, not
+        # digits (2b, 250 are words there); the check would cost every one of them.
+        return text
     shape = text.encode("utf-8").translate(_LEET_SHAPE)
     if b"a1" not in shape and b"1a" not in shape:
         return text
