@@ -23,17 +23,22 @@ class VariantTable:
     forms: list[str]
     canonical: list[str]
     automaton: ahocorasick_rs.AhoCorasick | None
+    # Per form: whether it starts, and whether it ends, with a Latin letter or digit
+    # (computed once: most matches of short forms such as "ur" fall inside a word).
+    latin_edges: list[tuple[bool, bool]]
 
     def apply(self, nt: NormalisedText) -> NormalisedText:
         if self.automaton is None:
             return nt
         text = nt.text
+        last = len(text)
+        edges = self.latin_edges
         edits = []
         for index, start, end in self.automaton.find_matches_as_indexes(text):
-            form = self.forms[index]
-            if is_latin(form[0]) and start > 0 and is_latin(text[start - 1]):
+            latin_start, latin_end = edges[index]
+            if latin_start and start > 0 and is_latin(text[start - 1]):
                 continue
-            if is_latin(form[-1]) and end < len(text) and is_latin(text[end]):
+            if latin_end and end < last and is_latin(text[end]):
                 continue
             edits.append((start, end, self.canonical[index]))
         return nt.with_edits(edits)
@@ -49,7 +54,7 @@ def compile_variants(variants: dict[str, list[str]]) -> VariantTable:
             if key and key != target:
                 by_form.setdefault(key, target)
     if not by_form:
-        return VariantTable([], [], None)
+        return VariantTable([], [], None, [])
     forms = list(by_form)
     automaton = ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    return VariantTable(forms, [by_form[f] for f in forms], automaton)
+    return VariantTable(forms, [by_form[f] for f in forms], automaton, [(is_latin(f[0]), is_latin(f[-1])) for f in forms])
