@@ -24,7 +24,7 @@ import ahocorasick_rs
 from ..kinds import kind_function, registry as kind_registry
 from ..kinds.cues import Cues
 from ..kinds.pattern import ANCHOR_ROLE
-from ..text.normalise import NormalisedText, normalise
+from ..text.normalise import LEET_PAIRS, NormalisedText, leet_view, normalise
 from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
 
@@ -125,15 +125,16 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
             if getattr(kind, "NEEDS_ALL_ROLES", None):
                 needs[index] = frozenset(kind.NEEDS_ALL_ROLES)
             for role, phrase in own + [(EXCEPT_ROLE, p) for p in rule.exceptions]:
-                # Anchors are literals of the normalised text already.
-                key = phrase if role == ANCHOR_ROLE else key_of(phrase)
-                if not key:
-                    continue
-                bucket = owners.setdefault(key, [])
-                if (index, role) not in bucket:
-                    bucket.append((index, role))
-                if rule.word_boundary and role not in (EXCEPT_ROLE, ANCHOR_ROLE):
-                    boundary_terms.append(key)
+                # Anchors are literals of the normalised text already. A phrase with a
+                # digit beside a letter ("pay in 4", "every1") is also registered as
+                # its leet_view, which is what a message holding it is scanned as.
+                keys = [phrase] if role == ANCHOR_ROLE else _with_leet_view(key_of(phrase))
+                for key in filter(None, keys):
+                    bucket = owners.setdefault(key, [])
+                    if (index, role) not in bucket:
+                        bucket.append((index, role))
+                    if rule.word_boundary and role not in (EXCEPT_ROLE, ANCHOR_ROLE):
+                        boundary_terms.append(key)
     phrases = list(owners)
     return MatchGroup(
         packs=packs,
@@ -146,6 +147,12 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
         boundary_terms=boundary_terms,
         needs=needs,
     )
+
+
+def _with_leet_view(key: str) -> list[str]:
+    """``key`` and, when it differs, its leet_view."""
+    view = leet_view(NormalisedText(key, key)).text
+    return [key] if view == key else [key, view]
 
 
 Hits = dict[int, dict[str, list[tuple[int, int]]]]  # rule index -> role -> spans
@@ -176,6 +183,9 @@ class CompiledPacks:
     # this automaton of their own (pattern index -> groups).
     phrase_forms: ahocorasick_rs.AhoCorasick | None = None
     phrase_form_groups: tuple[tuple[int, ...], ...] = ()
+    # Automaton pattern indexes of the letter-and-digit pairs of leetspeak (no owners):
+    # a message with one is scanned again as its ``leet_view``.
+    leet_indexes: frozenset[int] = frozenset()
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -226,11 +236,13 @@ class CompiledPacks:
             )
         return plan
 
-    def scan(self, base: NormalisedText, channel: str | None) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
+    def scan(self, base: NormalisedText, channel: str | None,
+             decoded: bool = False) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
         """The groups with something to evaluate: each with its view of the message,
         its phrase hits (rules in scope for ``channel`` only) and the rules to run:
         those with a hit that is not an exception, the unconditional ones, and the
-        gated ones whose gate opens."""
+        gated ones whose gate opens. A message with a letter beside a digit is scanned
+        as its ``leet_view`` (``decoded``: it already is)."""
         plan = self._plans.get(channel) or self._plan(channel)
         hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
         disguised: set[int] = set()
@@ -264,6 +276,10 @@ class CompiledPacks:
         if matches:
             owners = plan.owners
             indexes = matches.indexes() if type(matches) is _Shifted else [m[0] for m in matches]
+            if not decoded and not self.leet_indexes.isdisjoint(indexes):
+                view = leet_view(base)
+                if view is not base:
+                    return self.scan(view, channel, decoded=True)
             # Most hits are ordinary words of near rules and exception phrases: set
             # operations and one OR over their role bits, rather than a step per hit.
             special = plan.special.intersection(indexes)
@@ -460,8 +476,12 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
     padded += [(group_index, form) for form, form_groups in phrase_forms.items() for group_index in form_groups]
     for group_index, form in padded:
         owners.setdefault(f" {form} ", []).append((group_index, _VARIANT, "variant"))
+    for pair in LEET_PAIRS:
+        owners.setdefault(pair, [])
     phrases = list(owners)
+    leet_pairs = frozenset(LEET_PAIRS)
     return CompiledPacks(
+        leet_indexes=frozenset(i for i, p in enumerate(phrases) if p in leet_pairs),
         word_forms=word_forms,
         all_word_forms=frozenset().union(*(forms for _, forms in word_forms)),
         ascii_forms=ascii_forms,

@@ -3,9 +3,10 @@
 ``normalise`` is the fast path: placeholders become one opaque mark, every character
 is folded through one ``str.translate`` table (``fold_text``) (NFKC, case folding, traditional to
 simplified, filler removed, whitespace to a space), and a run of spaces survives
-only as one space between two Latin letters or digits; digits that stand for letters
-inside a Latin word (``sh1t``, ``c0urt``, ``r3voked``) become those letters, one for one.
-The offset map is built only when someone asks for a span,
+only as one space between two Latin letters or digits. ``leet_view`` then decodes
+digits that stand for letters inside a Latin word (``sh1t``, ``c0urt``, ``r3voked``),
+for the messages whose scan finds a letter beside such a digit. The offset map is built
+only when someone asks for a span,
 by folding again one character at a time; both paths use the same table and the
 same whitespace rule, so they produce the same text.
 """
@@ -33,13 +34,6 @@ _SPACE_BESIDE_NON_WORD = re.compile(f" (?={_NON_WORD})| (?<={_NON_WORD} )")
 # and codes (1st, 10am, 4b, w2, mp3) stay as they are, as does any token with three
 # digits in a row: a number glued to a word ("4111111111111111abc") stays a number.
 _LEET = str.maketrans("013457", "oieast")
-# UTF-8 bytes -> b"a" for a Latin letter, b"1" for a digit that can stand for a letter,
-# b" " for the rest: a letter beside such a digit is then a substring test, far cheaper
-# than a regex over every message.
-_LEET_SHAPE = bytes.maketrans(
-    bytes(range(256)),
-    bytes(0x61 if 0x61 <= b <= 0x7A else 0x31 if b in b"013457" else 0x20 for b in range(256)),
-)
 _LATIN_TOKEN = re.compile(r"[a-z0-9]+")
 _NOT_LEET = re.compile(r"[0-9]+[a-z]{1,2}|[a-z]{1,2}[0-9]+|.*[0-9]{3}.*")
 
@@ -51,15 +45,26 @@ def _unleet_word(match: re.Match) -> str:
     return word.translate(_LEET)
 
 
-def _unleet(text: str) -> str:
+# Every letter-and-digit pair that leetspeak needs ("a1", "3e" ...): the packs' compiled
+# automaton holds them, so the scan that every message gets anyway finds the few
+# messages worth decoding.
+LEET_PAIRS = tuple(a + d for a in "abcdefghijklmnopqrstuvwxyz" for d in "013457") + tuple(
+    d + a for a in "abcdefghijklmnopqrstuvwxyz" for d in "013457")
+
+
+def leet_view(nt: NormalisedText) -> NormalisedText:
+    """``nt`` with its leetspeak decoded, one character for one (itself if there is none)."""
+    text = nt.text
     if not text.isascii() and not (PLACEHOLDER in text and text.replace(PLACEHOLDER, "").isascii()):
         # Chinese messages disguise with pinyin, homophones and split characters, not
-        # digits (2b, 250 are words there); the check would cost every one of them.
-        return text
-    shape = text.encode("utf-8").translate(_LEET_SHAPE)
-    if b"a1" not in shape and b"1a" not in shape:
-        return text
-    return _LATIN_TOKEN.sub(_unleet_word, text)
+        # digits (2b, 250 are words there).
+        return nt
+    decoded = _LATIN_TOKEN.sub(_unleet_word, text)
+    if decoded == text:
+        return nt
+    view = nt.with_edits([(i, i + 1, c) for i, (old, c) in enumerate(zip(text, decoded)) if old != c])
+    view.digits_text = nt.digits_text
+    return view
 
 
 class NormalisedText:
@@ -75,8 +80,8 @@ class NormalisedText:
         self._ends: list[int] | None = None
         self._parent = parent
         self._edits = edits or []
-        # The text before leetspeak decoding, whose digits are all the original's
-        # digits (the pii gates count them); ``text`` when nothing was decoded.
+        # The text before leetspeak decoding (``leet_view``), whose digits are all the
+        # original's digits: the pii gates count them.
         self.digits_text = text
 
     def __repr__(self) -> str:
@@ -159,11 +164,7 @@ def normalise(original: str) -> NormalisedText:
     folded = fold_text(_with_placeholders_marked(original))
     if SPACE in folded:
         folded = _collapse_spaces(folded)
-    text = _unleet(folded)
-    nt = NormalisedText(original, text)
-    if text is not folded:
-        nt.digits_text = folded
-    return nt
+    return NormalisedText(original, folded)
 
 
 def normalise_phrase(phrase: str) -> str:
@@ -181,13 +182,7 @@ _LAST_OF_RUN = re.compile(b"\x00(?=\x01)")
 
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     """The normalised text with, for each of its characters, the original span it
-    came from. Same folding, spacing and leetspeak rules as ``normalise``, with
-    bookkeeping."""
-    text, starts, ends = _mapped_folded(original)
-    return _unleet(text), starts, ends
-
-
-def _mapped_folded(original: str) -> tuple[str, list[int], list[int]]:
+    came from. Same folding and spacing rule as ``normalise``, with bookkeeping."""
     placeholders = find_placeholders(original)
     if not placeholders:
         if original.isascii():
