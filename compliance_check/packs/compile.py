@@ -24,6 +24,7 @@ import ahocorasick_rs
 from ..kinds import kind_function, registry as kind_registry
 from ..kinds.cues import Cues
 from ..kinds.pattern import ANCHOR_ROLE
+from ..text.chartable import PLACEHOLDER
 from ..text.normalise import LEET_PAIRS, NormalisedText, leet_view, normalise
 from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
@@ -159,6 +160,7 @@ Hits = dict[int, dict[str, list[tuple[int, int]]]]  # rule index -> role -> span
 _VARIANT = -1  # owner rule index marking a variant form of the group
 # A maximal run of Latin letters and digits: what ``variants.is_latin`` treats as one word.
 _LATIN_WORD = re.compile("[a-z0-9\u00c0-\u024f]+")
+_LATIN_LETTER = re.compile("[a-z\u00c0-\u024f]")
 _NO_HITS: Hits = {}
 
 
@@ -176,6 +178,7 @@ class CompiledPacks:
     word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     all_word_forms: frozenset[str] = frozenset()
     ascii_forms: bool = True  # every single-word form is ASCII
+    digit_forms: bool = False  # some single-word form has no letter ("250")
     padded_forms: bool = False  # the automaton holds the padded ASCII forms
     # Forms of several Latin words ("f you", "lao lai") are whole words too: the automaton
     # holds them padded as well ("f you" must not stop at "if you"), and a non-ASCII
@@ -260,7 +263,9 @@ class CompiledPacks:
             if self.phrase_forms is not None and " " in text and not text.isascii():
                 for index in {m[0] for m in self.phrase_forms.find_matches_as_indexes(text, overlapping=True)}:
                     disguised.update(self.phrase_form_groups[index])
-            if self.word_forms and not text.isascii():
+            # Most Chinese messages hold no Latin letter at all (digits only: amounts,
+            # phone numbers), and no single-word form is digits only: skip the split.
+            if self.word_forms and not text.isascii() and (self.digit_forms or _LATIN_LETTER.search(text)):
                 if self.ascii_forms:
                     # Non-ASCII characters (CJK, the placeholder mark) only separate words
                     # here ("?" is punctuation, folded away).
@@ -276,7 +281,8 @@ class CompiledPacks:
         if matches:
             owners = plan.owners
             indexes = matches.indexes() if type(matches) is _Shifted else [m[0] for m in matches]
-            if not decoded and not self.leet_indexes.isdisjoint(indexes):
+            # Only Latin-script messages are decoded (leet_view): Chinese ones skip the test.
+            if not decoded and (text.isascii() or PLACEHOLDER in text) and not self.leet_indexes.isdisjoint(indexes):
                 view = leet_view(base)
                 if view is not base:
                     return self.scan(view, channel, decoded=True)
@@ -485,6 +491,7 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
         word_forms=word_forms,
         all_word_forms=frozenset().union(*(forms for _, forms in word_forms)),
         ascii_forms=ascii_forms,
+        digit_forms=any(not _LATIN_LETTER.search(f) for _, forms in word_forms for f in forms),
         padded_forms=bool(padded),
         phrase_forms=ahocorasick_rs.AhoCorasick(list(phrase_forms)) if phrase_forms else None,
         phrase_form_groups=tuple(tuple(g) for g in phrase_forms.values()),
