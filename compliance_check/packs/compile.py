@@ -227,7 +227,7 @@ class CompiledPacks:
                 unconditional={i: u for i, (_, u, _) in enumerate(scopes) if u},
                 gates=_gates_by_function(scopes),
                 masks=tuple(mask for _, mask, _, _, _ in owners),
-                special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]),
+                special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]) | self.leet_indexes,
                 excepting=frozenset(i for i, o in enumerate(owners) if o[3]),
                 needy=needy,
                 plane_mask=(1 << width) - 1,
@@ -281,14 +281,16 @@ class CompiledPacks:
         if matches:
             owners = plan.owners
             indexes = matches.indexes() if type(matches) is _Shifted else [m[0] for m in matches]
-            # Only Latin-script messages are decoded (leet_view): Chinese ones skip the test.
-            if not decoded and (text.isascii() or PLACEHOLDER in text) and not self.leet_indexes.isdisjoint(indexes):
+            # Most hits are ordinary words of near rules and exception phrases: set
+            # operations and one OR over their role bits, rather than a step per hit.
+            # The leetspeak pairs count as special, so that the common message pays
+            # nothing for them; only Latin-script messages are decoded (leet_view).
+            special = plan.special.intersection(indexes)
+            if special and not decoded and not self.leet_indexes.isdisjoint(special) \
+                    and (text.isascii() or PLACEHOLDER in text):
                 view = leet_view(base)
                 if view is not base:
                     return self.scan(view, channel, decoded=True)
-            # Most hits are ordinary words of near rules and exception phrases: set
-            # operations and one OR over their role bits, rather than a step per hit.
-            special = plan.special.intersection(indexes)
             if special:
                 for index, start, end in matches:
                     if index in special:
