@@ -24,8 +24,7 @@ import ahocorasick_rs
 from ..kinds import kind_function, registry as kind_registry
 from ..kinds.cues import Cues
 from ..kinds.pattern import ANCHOR_ROLE
-from ..text.chartable import PLACEHOLDER
-from ..text.normalise import LEET_PAIRS, NormalisedText, leet_view, normalise
+from ..text.normalise import LEET_PAIRS, NormalisedText, decode_leet, leet_view, normalise
 from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
 
@@ -128,8 +127,12 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
             for role, phrase in own + [(EXCEPT_ROLE, p) for p in rule.exceptions]:
                 # Anchors are literals of the normalised text already. A phrase with a
                 # digit beside a letter ("pay in 4", "every1") is also registered as
-                # its leet_view, which is what a message holding it is scanned as.
-                keys = [phrase] if role == ANCHOR_ROLE else _with_leet_view(key_of(phrase))
+                # decoded, which is what a message holding it is scanned as.
+                if role == ANCHOR_ROLE:
+                    keys = [phrase]
+                else:
+                    written = key_of(phrase)
+                    keys = list(dict.fromkeys((written, decode_leet(written))))
                 for key in filter(None, keys):
                     bucket = owners.setdefault(key, [])
                     if (index, role) not in bucket:
@@ -148,12 +151,6 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
         boundary_terms=boundary_terms,
         needs=needs,
     )
-
-
-def _with_leet_view(key: str) -> list[str]:
-    """``key`` and, when it differs, its leet_view."""
-    view = leet_view(NormalisedText(key, key)).text
-    return [key] if view == key else [key, view]
 
 
 Hits = dict[int, dict[str, list[tuple[int, int]]]]  # rule index -> role -> spans
@@ -284,10 +281,9 @@ class CompiledPacks:
             # Most hits are ordinary words of near rules and exception phrases: set
             # operations and one OR over their role bits, rather than a step per hit.
             # The leetspeak pairs count as special, so that the common message pays
-            # nothing for them; only Latin-script messages are decoded (leet_view).
+            # nothing for them (leet_view leaves Chinese messages alone).
             special = plan.special.intersection(indexes)
-            if special and not decoded and not self.leet_indexes.isdisjoint(special) \
-                    and (text.isascii() or PLACEHOLDER in text):
+            if special and not decoded and not self.leet_indexes.isdisjoint(special):
                 view = leet_view(base)
                 if view is not base:
                     return self.scan(view, channel, decoded=True)

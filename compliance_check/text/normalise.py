@@ -52,14 +52,19 @@ LEET_PAIRS = tuple(a + d for a in "abcdefghijklmnopqrstuvwxyz" for d in "013457"
     d + a for a in "abcdefghijklmnopqrstuvwxyz" for d in "013457")
 
 
-def leet_view(nt: NormalisedText) -> NormalisedText:
-    """``nt`` with its leetspeak decoded, one character for one (itself if there is none)."""
-    text = nt.text
+def decode_leet(text: str) -> str:
+    """Normalised ``text`` with its leetspeak decoded, one character for one."""
     if not text.isascii() and not (PLACEHOLDER in text and text.replace(PLACEHOLDER, "").isascii()):
         # Chinese messages disguise with pinyin, homophones and split characters, not
         # digits (2b, 250 are words there).
-        return nt
-    decoded = _LATIN_TOKEN.sub(_unleet_word, text)
+        return text
+    return _LATIN_TOKEN.sub(_unleet_word, text)
+
+
+def leet_view(nt: NormalisedText) -> NormalisedText:
+    """``nt`` with its leetspeak decoded, one character for one (itself if there is none)."""
+    text = nt.text
+    decoded = decode_leet(text)
     if decoded == text:
         return nt
     view = nt.with_edits([(i, i + 1, c) for i, (old, c) in enumerate(zip(text, decoded)) if old != c])

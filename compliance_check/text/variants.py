@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from .normalise import NormalisedText, leet_view, normalise_phrase
+from .normalise import NormalisedText, decode_leet, normalise_phrase
 
 
 def is_latin(ch: str) -> bool:
@@ -52,8 +52,8 @@ def compile_variants(variants: dict[str, list[str]]) -> VariantTable:
         for form in forms:
             key = normalise_phrase(form)
             # A form with a digit beside a letter ("every1") is also kept as its
-            # leet_view, which is what a message holding it is scanned as.
-            for form_key in dict.fromkeys((key, leet_view(NormalisedText(key, key)).text)):
+            # decoded form, which is what a message holding it is scanned as.
+            for form_key in dict.fromkeys((key, decode_leet(key))):
                 if form_key and form_key != target:
                     by_form.setdefault(form_key, target)
     if not by_form:
