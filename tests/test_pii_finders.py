@@ -68,6 +68,29 @@ def test_shape_hint_is_never_missing_where_the_detector_finds(text: str, name: s
         assert pii._hinted(pii._profile(normalise(text)), name), (name, text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789 .-+@x1３８－\u200b", max_size=40), min_size=2, max_size=20))
+def test_gates_answer_alike_for_messages_with_one_precheck_key(texts: list[str]) -> None:
+    """The checker keeps the pii gates' answers by their precheck's key: every gate must
+    answer alike for two messages with the same key."""
+    from compliance_check.text.normalise import normalise
+
+    gates = [pii.make_gate({"detectors": detectors}) for detectors in (
+        ["cn_id", "bank_card"], ["cn_id_grouped"], ["cn_mobile", "email"], ["bank_card", "ssn"], ["phone"],
+        ["email"], ["ssn"], ["cn_mobile"])]
+    answers: dict = {}
+    # Same runs of digits, different shapes: a hotline and a mobile (11), an SSN and nine
+    # digits (9), a grouped card and a card (16), with and without full-width forms.
+    for text in ["Call 1-800-555-1234", "call 138 1234 5678", "13812345678", "987-65-4320", "987654320",
+                 "6222 0212 3456 7890", "6222021234567890", "１３８１２３４５６７８", "a@b.co 987-65-4320", *texts]:
+        nt = normalise(text)
+        key = gates[0].precheck(nt)
+        if not key:
+            assert not any(gate(nt) for gate in gates), text
+            continue
+        assert answers.setdefault(key, [gate(nt) for gate in gates]) == [gate(nt) for gate in gates], text
+
+
 def test_gate_profile_longest_run_joins_single_spaces() -> None:
     from compliance_check.text.normalise import normalise
 

@@ -14,7 +14,10 @@ and where it needs them (``kind_function`` supplies the defaults):
 - optionally ``NEEDS_ALL_ROLES``: roles that must all have hits before the rule runs;
 - optionally ``make_gate(params) -> gate``: ``gate(nt) -> bool`` is a cheap test, run
   once per message for all rules sharing it (return the same function object), without
-  which a rule with no phrases would run on every message.
+  which a rule with no phrases would run on every message. A gate may carry
+  ``gate.precheck(nt)``, a cheaper test shared by several gates: a false value when
+  none of them can open, else a hashable key of all that those gates read of the
+  message (a few distinct values), under which the checker keeps their answers.
 
 The checker applies channel scope, word boundaries and ``except`` spans uniformly.
 """

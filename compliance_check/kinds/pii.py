@@ -144,12 +144,14 @@ _FEWEST_RUN = b"0" * _FEWEST_DIGITS
 
 
 # What the gates read of one message, as a plain tuple (built and unpacked fastest):
-# (has an @, digits in its longest run when at least _FEWEST_DIGITS else 0, and where a
-# hinted detector could fire: the original's digit/separator shape, and whether it has
-# a full-width digit or separator that could hide a number).
-Profile = tuple[bool, int, bytes, bool]
-_NO_CHANCE: Profile = (False, 0, b"", False)
-_ONLY_AT: Profile = (True, 0, b"", False)
+# (has an @, digits in its longest run when at least _FEWEST_DIGITS else 0, at most
+# _MOST_DIGITS (no gate asks for more), and the hinted detectors that could fire: those
+# whose shape occurs in the original, or all of them where it has a full-width digit or
+# separator that could hide a number). It is all any gate reads, so it is the key under
+# which the checker keeps the gates' answers (``_may_hold_pii``): a handful of values.
+Profile = tuple[bool, int, tuple[str, ...]]
+_NO_CHANCE: Profile = (False, 0, ())
+_ONLY_AT: Profile = (True, 0, ())
 # The last message's profile, with the message it belongs to: every gate of every loaded
 # pack asks about the same message, one after the other. One tuple, so that a thread
 # never reads one message's profile for another's.
@@ -161,10 +163,11 @@ def _has_at(original: str) -> bool:
 
 
 def _profile(nt: NormalisedText) -> Profile:
-    """Whether the message has an @, and the digits in its longest run (single spaces
+    """Whether the message has an @, the digits in its longest run (single spaces
     allowed: "6222 0212 3456 7890") when that is at least the fewest any detector
-    needs. A substring test on a byte "shape" of the normalised text answers the
-    common case, a message without such a run, far faster than a regex."""
+    needs, and the hinted detectors whose shape it could hold. A substring test on a
+    byte "shape" of the normalised text answers the common case, a message without
+    such a run, far faster than a regex."""
     global _last_profile
     last = _last_profile
     if last[0] is nt:
@@ -174,34 +177,36 @@ def _profile(nt: NormalisedText) -> Profile:
     if _FEWEST_RUN not in runs:
         profile = _ONLY_AT if _has_at(original) else _NO_CHANCE
     else:
-        run = max(map(len, runs.split()))
+        run = min(max(map(len, runs.split())), _MOST_DIGITS)
         if run < _FEWEST_HINTED:
-            profile = (_has_at(original), run, b"", False)
+            profile = (_has_at(original), run, ())
+        elif not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None:
+            profile = (_has_at(original), run, _HINTED)
         else:
-            profile = (_has_at(original), run, original.encode("utf-8").translate(_SEPARATED_SHAPE),
-                       not original.isascii() and _WIDE_DIGIT_OR_SEP.search(original) is not None)
+            shape = original.encode("utf-8").translate(_SEPARATED_SHAPE)
+            hinted = []
+            for fewest, name, search in _HINT_TESTS:
+                if run < fewest:
+                    break
+                if search(shape) is not None:
+                    hinted.append(name)
+            profile = (_has_at(original), run, tuple(sorted(hinted)))
     _last_profile = (nt, profile)
     return profile
 
 
 def _hinted(profile: Profile, name: str) -> bool:
     """Whether the hinted detector ``name`` could fire on the message of ``profile``."""
-    _, run, shape, wide = profile
-    if run < _MIN_DIGITS[name]:
-        return False
-    if wide:
-        return True
-    for hint in _SHAPE_HINTS[name]:
-        if hint in shape:
-            return True
-    return False
+    return profile[1] >= _MIN_DIGITS[name] and name in profile[2]
 
 
-def _may_hold_pii(nt: NormalisedText) -> bool:
+def _may_hold_pii(nt: NormalisedText) -> Profile | None:
     """What every gate of this kind needs first: an @, or a run of the fewest digits
     any detector needs. It fails on most messages, so the checker tries it once per
-    message before the gates of every pii rule (the gates' ``precheck``)."""
-    return _profile(nt) is not _NO_CHANCE
+    message before the gates of every pii rule (the gates' ``precheck``); where it
+    holds, the profile is the key of their answers."""
+    profile = _profile(nt)
+    return None if profile is _NO_CHANCE else profile
 
 
 @functools.cache
@@ -268,18 +273,22 @@ def _find_cn_mobile(text: str) -> Iterator[tuple[int, int]]:
 # original has a full-width digit or separator that could hide it.
 _WIDE_DIGIT_OR_SEP = re.compile(f"[\uff10-\uff19\uff0d\uff0e\u3000{_ZERO_WIDTH}]")
 # The original's UTF-8 bytes -> b"0" for a digit, b"-" for a separator (space, dot, hyphen),
-# b"x" for the rest: each detector's own shape is then a few substrings (a necessary
-# condition: the detector itself decides).
+# b"x" for the rest: each detector's own shape is then a short bytes pattern there (a
+# necessary condition: the detector itself decides).
 _SEPARATED_SHAPE = bytes.maketrans(
     bytes(range(256)),
     bytes(0x30 if 0x30 <= b <= 0x39 else 0x2D if b in b" .-" else 0x78 for b in range(256)),
 )
 _SHAPE_HINTS = {
     # _CN_MOBILE_CORE: 3 digits, a separator or not, 4 digits, a separator or not, 4 digits
-    "cn_mobile": (b"00000000000", b"000-00000000", b"0000000-0000", b"000-0000-0000"),
-    "ssn": (b"000-00-0000",),  # its separators are not in normalised text
+    "cn_mobile": re.compile(b"000-?0000-?0000"),
+    "ssn": re.compile(b"000-00-0000"),  # its separators are not in normalised text
 }
 _FEWEST_HINTED = min(_MIN_DIGITS[name] for name in _SHAPE_HINTS)
+_HINTED = tuple(sorted(_SHAPE_HINTS))
+# (fewest digits, name, the search for its shape), fewest digits first
+_HINT_TESTS = tuple(sorted((_MIN_DIGITS[name], name, hint.search) for name, hint in _SHAPE_HINTS.items()))
+_MOST_DIGITS = max(_MIN_DIGITS.values())
 
 _FINDERS: dict[str, Finder] = {name: _regex_finder(name) for name in _DETECTOR_RE} | {"cn_mobile": _find_cn_mobile}
 

@@ -355,15 +355,22 @@ class CompiledPacks:
 
 def _open_gates(base: NormalisedText, plan: "_ChannelPlan") -> dict[int, list[int]]:
     """Group -> the gated rules whose gate opens on ``base``: each distinct gate once,
-    none of those sharing a precheck that fails."""
+    none of those sharing a precheck that fails. Gates under a precheck read nothing of
+    the message but its key, so their answers are asked once per key and kept."""
     opened: dict[int, list[int]] = {}
-    for precheck, gates in plan.gates:
-        if precheck is not None and not precheck(base):
-            continue
-        for gate, members in gates:
-            if gate(base):
-                for group_index, rule_index in members:
-                    opened.setdefault(group_index, []).append(rule_index)
+    for precheck, gates, answers in plan.gates:
+        if precheck is None:
+            members = [member for gate, gate_members in gates if gate(base) for member in gate_members]
+        else:
+            key = precheck(base)
+            if not key:
+                continue
+            members = answers.get(key)
+            if members is None:
+                members = answers[key] = tuple(
+                    member for gate, gate_members in gates if gate(base) for member in gate_members)
+        for group_index, rule_index in members:
+            opened.setdefault(group_index, []).append(rule_index)
     return opened
 
 
@@ -412,8 +419,9 @@ class _ChannelPlan:
     # those bits, exception owners, groups whose variant form it is)
     owners: tuple[tuple[tuple[tuple[int, int, str], ...], int, tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...], tuple[int, ...]], ...]
     unconditional: dict[int, list[int]]  # group -> rules that always run
-    # (shared precheck, [(each distinct gate, the (group, rule) pairs it opens)])
-    gates: list[tuple["Gate | None", list[tuple["Gate", list[tuple[int, int]]]]]]
+    # (shared precheck, [(each distinct gate, the (group, rule) pairs it opens)], the
+    # precheck's key -> the (group, rule) pairs those gates open, filled as keys occur)
+    gates: list[tuple["Gate | None", list[tuple["Gate", list[tuple[int, int]]]], dict]]
     masks: tuple[int, ...]  # automaton pattern index -> the role bits it sets
     special: frozenset[int]  # pattern indexes with triggering owners or variant groups
     excepting: frozenset[int]  # pattern indexes that are an exception of some rule
@@ -443,10 +451,11 @@ class _ChannelPlan:
         return out
 
 
-def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate, int]]]]) -> list[tuple[Gate | None, list[tuple[Gate, list[tuple[int, int]]]]]]:
+def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate, int]]]]) -> list[tuple[Gate | None, list[tuple[Gate, list[tuple[int, int]]]], dict]]:
     """Each distinct gate with the (group, rule) pairs it opens, grouped under the
     cheaper test their kind says they share (a gate's ``precheck``: when it fails,
-    none of them can open)."""
+    none of them can open; when it holds, its key decides them), with an empty store
+    for their answers by key."""
     by_gate: dict[Gate, list[tuple[int, int]]] = {}
     for group_index, (_, _, gated) in enumerate(scopes):
         for gate, rule_index in gated:
@@ -454,7 +463,7 @@ def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate
     by_precheck: dict[Gate | None, list[tuple[Gate, list[tuple[int, int]]]]] = {}
     for gate, members in by_gate.items():
         by_precheck.setdefault(getattr(gate, "precheck", None), []).append((gate, members))
-    return list(by_precheck.items())
+    return [(precheck, gates, {}) for precheck, gates in by_precheck.items()]
 
 
 def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
