@@ -27,3 +27,10 @@ def test_mixed_and_chinese_text() -> None:
     chinese = "【招商銀行】您好，請於3月14日前還款。"
     assert fold_text(mixed) == _reference(mixed)
     assert fold_text(chinese) == _reference(chinese)
+
+
+def test_text_whose_non_ascii_characters_fold_to_themselves_or_nothing() -> None:
+    """The shortcut for such text (ASCII as bytes, the removed characters by a regex),
+    with a lone surrogate (as JSON can carry) and characters beyond the BMP beside it."""
+    for text in ["尊敬的John客户，您的App账单。", "Reply STOP 【退订】 \ud800 ok", "你好😀", "你好\U000E0101！", "老赖 Ａ"]:
+        assert fold_text(text) == _reference(text)

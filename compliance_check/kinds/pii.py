@@ -134,8 +134,8 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
 _MIN_DIGITS = {"cn_id": 17, "cn_id_grouped": 17, "bank_card": 13, "phone": 8, "cn_mobile": 11, "ssn": 9}
 
 
-# UTF-8 bytes of a normalised text, its spaces deleted -> b"0" for a digit, b" " for the
-# rest (every byte of a non-ASCII character is >= 0x80, so it never reads as a digit).
+# A normalised text as ASCII bytes (a non-ASCII character as one "?", a third of its
+# UTF-8 bytes), its spaces deleted -> b"0" for a digit, b" " for the rest.
 # Normalised text keeps single spaces only, so deleting them joins exactly the digits
 # one run holds ("6222 0212 3456 7890"), and ``split()`` gives the runs.
 _RUN_SHAPE = bytes.maketrans(bytes(range(256)), bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256)))
@@ -172,7 +172,7 @@ def _profile(nt: NormalisedText) -> Profile:
     last = _last_profile
     if last[0] is nt:
         return last[1]
-    runs = nt.digits_text.encode("utf-8").translate(_RUN_SHAPE, b" ")
+    runs = nt.digits_text.encode("ascii", "replace").translate(_RUN_SHAPE, b" ")
     original = nt.original
     if _FEWEST_RUN not in runs:
         profile = _ONLY_AT if _has_at(original) else _NO_CHANCE

@@ -172,11 +172,44 @@ def ascii_keep_table() -> bytes:
     return bytes(0 if b in deleted else 1 for b in range(256))
 
 
+def _char_class(code_points: list[int]) -> str:
+    """A regex character class of ``code_points`` (sorted), as ranges."""
+    ranges: list[list[int]] = []
+    for cp in code_points:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "[" + "".join(f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"
+
+
+@functools.cache
+def _non_ascii_folds() -> tuple[re.Pattern, re.Pattern]:
+    """Over non-ASCII characters of the Basic Multilingual Plane: those folding
+    removes, and those it turns into something else, or any character beyond the plane.
+    (The regex engine tests a class of BMP characters in one step, but tries the
+    ranges of other characters one by one.)"""
+    table = fold_table()
+    removed = sorted(cp for cp, folded in table.items() if 0x80 <= cp <= 0xFFFF and not folded)
+    changed = sorted(cp for cp, folded in table.items() if 0x80 <= cp <= 0xFFFF and folded)
+    return re.compile(_char_class(removed)), re.compile(_char_class(changed)[:-1] + "\\U00010000-\\U0010ffff]")
+
+
 def fold_text(text: str) -> str:
     """``text.translate(fold_table())``, faster."""
+    mapping, deleted = _ascii_tables()
     if text.isascii():  # bytes.translate is several times faster than str.translate
-        mapping, deleted = _ascii_tables()
         return text.encode("ascii").translate(mapping, deleted).decode("ascii")
+    # str.translate looks up every character of a non-ASCII text in Python. Most of
+    # them fold to themselves (Han characters), or to nothing (punctuation): fold the
+    # ASCII characters as UTF-8 bytes (every byte of another character is above 0x7f,
+    # which the table leaves alone) and delete the removed ones by a regex. Only a text
+    # with a character that folds into another (traditional, full-width, accented, a
+    # capital beyond ASCII) needs the table.
+    removed, changed = _non_ascii_folds()
+    folded = removed.sub("", text.encode("utf-8", "surrogatepass").translate(mapping, deleted).decode("utf-8", "surrogatepass"))
+    if changed.search(folded) is None:
+        return folded
     folded = text.translate(fold_list())
     if not folded.isascii() and _ABOVE_LIST_LIMIT.search(folded) is not None:
         folded = folded.translate(fold_rest())
