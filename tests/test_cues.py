@@ -223,7 +223,13 @@ def clause_checker(tmp_path_factory) -> Checker:
         # The negation stands several words before the hit, in the same clause.
         ("我司不会在任何公开场合或网络平台发布您的欠款信息。", []),
         ("我司承诺不会向您的工作单位、亲友或者邻居透露任何欠款信息。", []),
-        ("We will never, under any circumstances, post about your debt.", ["SHAME"]),  # a comma ends the clause
+        # After an English negation, commas separate what is denied, until a new subject
+        # or a turn follows one.
+        ("We will never, under any circumstances, post about your debt.", []),
+        ("We will never call you at night, visit your home, or post about your debt.", []),
+        ("We will never call you at night, but we post about your debt on Friday.", ["SHAME"]),
+        ("We do not care, pay today or we tell your employer.", ["TELL"]),
+        ("We will never lie to you, so we tell your employer today.", ["TELL"]),
         ("We will never tell your employer about this.", []),
         # Punctuation or a turning word ends the clause: the hit stands.
         ("我们不会再打电话了，下周在公司群里公开您的欠款。", ["SHAME"]),

@@ -21,7 +21,9 @@ A negation often stands a few words before what it negates: 我司不会在任�
 clause, up to ``CLAUSE_REACH`` normalised characters on (``LATIN_CLAUSE_REACH`` over Latin
 text), unless:
 - clause punctuation (。，；！？ , . ; ! ? : newline) stands between them in the original
-  text, or a word that turns the sentence (但, 如果, 否则, but, unless, if ...);
+  text, or a word that turns the sentence (但, 如果, 否则, but, unless, if ...); after an
+  English negation a comma separates a list of what is denied, and ends the clause only
+  where a new subject or a turn follows it;
 - the cue goes on with words that make it no negation (不会放过, 不会客气, will not
   hesitate, never forget ...);
 - the cue is a negation and the clause is a question (ends with ? or 吗): 你以为我们不会去
@@ -67,6 +69,11 @@ _NEGATION = re.compile(r"[不没别勿未无禁]|\b(?:not|never|no|nobody|dont|w
 # Words that make a negation the condition of what follows (如果不还, if you don't pay).
 _CONDITIONS = ("如果", "要是", "假如", "若是", "只要", "一旦", " if ", " unless ", " when ", " once ")
 CONDITION_REACH = 12
+# Words that open a new clause after a comma, so a negation before the comma stops there
+# ("we don't care, pay or we sue"): subjects, turns and conditions.
+_NEW_CLAUSE_WORDS = frozenset(
+    "we i they he she it our my well ill theyll were theyre its thats theres there this that "
+    "these those if but so then unless otherwise because until".split())
 # What a negating cue may go on with that makes it a threat, not a negation.
 _NOT_NEGATING = ("放过", "客气", "手软", "善罢甘休", "罢休", "轻易", "就这么算了", "就这样算了", "让你好过",
                  "让你舒服", "留情", "心软", "坐视", "以为", "只是", "只会", "只有", "仅仅", "再给", "再等",
@@ -178,13 +185,29 @@ class Cues:
         original = nt.original
         cue_start_original, cue_end_original = nt.span(cue_start, cue_end)
         hit_start, hit_end = nt.span(start, end)
-        if cue_end < start and any(c in _CLAUSE_ENDS for c in original[cue_end_original:hit_start]):
+        if cue_end < start and _ends_clause(original[cue_end_original:hit_start], listing=bool(_NEGATION.search(cue))):
             return False
         if _conditional(nt, cue_start, cue_start_original):
             return False
         # A negation in a question is rhetorical (你以为我们不会去你单位吗？); a report
         # of someone's question is not (有人跟您说欠钱会坐牢？).
         return not (_NEGATION.search(cue) and _is_question(original, hit_end))
+
+
+def _ends_clause(stretch: str, listing: bool) -> bool:
+    """Whether clause punctuation in ``stretch`` (original text between a cue and a hit)
+    ends the cue's clause. After an English negation, commas may only separate a list of
+    what is denied ("we will never post your details online, call your boss, or shame
+    you"): they end the clause only where a new subject or a turn follows them."""
+    if not listing or not stretch.isascii():
+        return any(c in _CLAUSE_ENDS for c in stretch)
+    if any(c in _CLAUSE_ENDS for c in stretch.replace(",", "")):
+        return True
+    for item in stretch.split(",")[1:]:
+        words = re.findall(r"[a-z]+", item.lower().replace("'", "").replace("\u2019", ""))
+        if any(word in _NEW_CLAUSE_WORDS for word in words):
+            return True
+    return False
 
 
 def _conditional(nt: NormalisedText, cue_start: int, cue_start_original: int) -> bool:
