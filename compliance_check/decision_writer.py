@@ -4,10 +4,11 @@ acknowledges each one once it is durable.
 The server (``decisions.DecisionLog``) starts it with ``python -I decision_writer.py
 CONTROL_FD PATH`` and hands it one stream socket per request thread over the control
 socket (file descriptors passed with ``SCM_RIGHTS``). On a socket, a request thread
-sends one frame (a 4-byte big-endian length, then the row as a JSON array) and waits
-for one byte: ``1`` once the row is committed, ``0`` if the commit failed. Whatever is
-waiting on the sockets when the writer is free is committed as one transaction (group
-commit, WAL, ``synchronous=FULL``), so concurrent requests share an fsync.
+sends one frame (the lengths of the row's six fields, 4 bytes big-endian each, then the
+fields, UTF-8) and waits for one byte: ``1`` once the row is committed, ``0`` if the
+commit failed. Whatever is waiting on the sockets when the writer is free is committed
+as one transaction (group commit, WAL, ``synchronous=FULL``), so concurrent requests
+share an fsync.
 
 The SQLite work runs here, not in the server, because the server is one Python process:
 a writer thread there holds the interpreter lock that waitress's socket loop and the
@@ -28,7 +29,6 @@ Stdlib only, and run with ``-I``: it imports nothing from the server's package.
 """
 from __future__ import annotations
 
-import json
 import selectors
 import signal
 import socket
@@ -36,8 +36,8 @@ import sqlite3
 import struct
 import sys
 
-_HEADER = struct.Struct(">I")
 _COLUMNS = 6
+_HEADER = struct.Struct(f">{_COLUMNS}I")
 _INSERT = "INSERT INTO decisions (id, time, endpoint, verdict, packs, messages) VALUES "
 _BATCH = 512  # rows per statement: 3,072 parameters, under SQLite's limit
 _CHECKPOINT_COMMITS = 100
@@ -54,9 +54,12 @@ def connect(path: str) -> sqlite3.Connection:
 
 
 def frame(row: tuple[str, ...]) -> bytes:
-    """One row as the server sends it (ASCII JSON: any text survives the trip)."""
-    data = json.dumps(row).encode("ascii")
-    return _HEADER.pack(len(data)) + data
+    """One row as the server sends it: its fields' lengths, then the fields, UTF-8.
+    ``UnicodeEncodeError`` for text that is not Unicode (half a surrogate pair), which
+    SQLite could not store either. (Not JSON: the text of a decision is JSON already,
+    and encoding it again, escaped, cost more than the rest of the row.)"""
+    fields = [value.encode("utf-8") for value in row]
+    return _HEADER.pack(*map(len, fields)) + b"".join(fields)
 
 
 def _commit(conn: sqlite3.Connection, rows: list[list[str]]) -> bool:
@@ -78,16 +81,18 @@ def _commit(conn: sqlite3.Connection, rows: list[list[str]]) -> bool:
 
 
 def _rows(buffer: bytearray) -> list[list[str]]:
-    """The complete frames at the start of ``buffer``, removed from it."""
+    """The complete frames at the start of ``buffer``, removed from it. ``ValueError``
+    (``UnicodeDecodeError`` is one) if a frame's fields are not UTF-8."""
     rows = []
     while len(buffer) >= _HEADER.size:
-        (size,) = _HEADER.unpack_from(buffer)
-        end = _HEADER.size + size
+        sizes = _HEADER.unpack_from(buffer)
+        end = _HEADER.size + sum(sizes)
         if len(buffer) < end:
             break
-        row = json.loads(buffer[_HEADER.size:end])
-        if not (isinstance(row, list) and len(row) == _COLUMNS and all(isinstance(v, str) for v in row)):
-            raise ValueError("not a decision row")
+        row, start = [], _HEADER.size
+        for size in sizes:
+            row.append(buffer[start:start + size].decode("utf-8"))
+            start += size
         rows.append(row)
         del buffer[:end]
     return rows

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from compliance_check.api import create_app
+from compliance_check.decision_writer import FAILED, frame
 from compliance_check.decisions import DecisionLog, DecisionLogError, text_digest
 from tests.service_helpers import exited
 
@@ -105,6 +106,19 @@ def test_a_decision_that_cannot_be_stored_fails_alone(tmp_path, capfd):
     assert "\ud800" not in capfd.readouterr().err
     assert log.get(log.record("/v1/check/message", "pass", [], ENTRY))["verdict"] == "pass"
     assert log.writer_pid == writer
+    log.close()
+
+
+def test_a_group_the_writer_cannot_commit_is_answered_as_failed_and_the_writer_goes_on(tmp_path, capfd):
+    log = DecisionLog(tmp_path / "d.sqlite3")
+    taken = log.record("/v1/check/message", "pass", [], ENTRY)
+    writer, sock = log._channels.take()
+    sock.sendall(frame((taken, "2026-11-29T00:00:00.000000Z", "/v1/check/message", "pass", "[]", "[]")))
+    assert sock.recv(1) == FAILED  # the id is taken: SQLite refuses the row
+    log._channels.give_back(writer, sock)
+    assert "UNIQUE constraint failed" in capfd.readouterr().err
+    assert log.get(log.record("/v1/check/message", "block", [], ENTRY))["verdict"] == "block"
+    assert log.writer_pid == writer.process.pid and len(list(log.since())) == 2
     log.close()
 
 
