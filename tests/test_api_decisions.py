@@ -4,8 +4,10 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import signal
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -38,6 +40,19 @@ def test_every_recorded_decision_can_be_read_back_from_a_fresh_connection(tmp_pa
     mode = __import__("sqlite3").connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     reopened.close()
+
+
+def test_decision_ids_are_32_hex_digits_in_time_order(tmp_path):
+    log = DecisionLog(tmp_path / "d.sqlite3")
+    ids = []
+    for _ in range(3):
+        ids.append(log.record("/v1/check/message", "pass", [], ENTRY))
+        time.sleep(0.002)
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and ids == sorted(ids)
+    for decision_id in ids:  # the first 12 digits are the milliseconds of the decision's time
+        logged = datetime.fromisoformat(log.get(decision_id)["time"].replace("Z", "+00:00"))
+        assert abs(logged.timestamp() * 1000 - int(decision_id[:12], 16)) < 1000
+    log.close()
 
 
 def test_texts_are_hashed_and_kept_only_when_asked(tmp_path):
