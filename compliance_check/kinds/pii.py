@@ -148,26 +148,29 @@ _FEWEST_RUN = b"0" * _FEWEST_DIGITS
 # _MOST_DIGITS (no gate asks for more), and the hinted detectors that could fire: those
 # whose shape occurs in the original, or all of them where it has a full-width digit or
 # separator that could hide a number). It is all any gate reads, so it is the key under
-# which the checker keeps the gates' answers (``_may_hold_pii``): a handful of values.
+# which the checker keeps the gates' answers: a handful of values. None for a message
+# where no gate can open (most messages: no @, no run of the fewest digits).
 Profile = tuple[bool, int, tuple[str, ...]]
-_NO_CHANCE: Profile = (False, 0, ())
+_NO_CHANCE = None
 _ONLY_AT: Profile = (True, 0, ())
 # The last message's profile, with the message it belongs to: every gate of every loaded
 # pack asks about the same message, one after the other. One tuple, so that a thread
 # never reads one message's profile for another's.
-_last_profile: tuple[object, Profile] = (None, _NO_CHANCE)
+_last_profile: tuple[object, Profile | None] = (None, _NO_CHANCE)
 
 
 def _has_at(original: str) -> bool:
     return "@" in original or "\uff20" in original
 
 
-def _profile(nt: NormalisedText) -> Profile:
+def _profile(nt: NormalisedText) -> Profile | None:
     """Whether the message has an @, the digits in its longest run (single spaces
     allowed: "6222 0212 3456 7890") when that is at least the fewest any detector
-    needs, and the hinted detectors whose shape it could hold. A substring test on a
-    byte "shape" of the normalised text answers the common case, a message without
-    such a run, far faster than a regex."""
+    needs, and the hinted detectors whose shape it could hold; None where no gate can
+    open. A substring test on a byte "shape" of the normalised text answers the common
+    case, a message without such a run, far faster than a regex. It is what every gate
+    of this kind needs first, so it is their ``precheck``: the checker tries it once per
+    message before the gates of every pii rule, and keeps their answers by it."""
     global _last_profile
     last = _last_profile
     if last[0] is nt:
@@ -175,7 +178,7 @@ def _profile(nt: NormalisedText) -> Profile:
     runs = nt.digits_text.encode("ascii", "replace").translate(_RUN_SHAPE, b" ")
     original = nt.original
     if _FEWEST_RUN not in runs:
-        profile = _ONLY_AT if _has_at(original) else _NO_CHANCE
+        profile = _ONLY_AT if "@" in original or "\uff20" in original else _NO_CHANCE
     else:
         run = min(max(map(len, runs.split())), _MOST_DIGITS)
         if run < _FEWEST_HINTED:
@@ -195,18 +198,9 @@ def _profile(nt: NormalisedText) -> Profile:
     return profile
 
 
-def _hinted(profile: Profile, name: str) -> bool:
+def _hinted(profile: Profile | None, name: str) -> bool:
     """Whether the hinted detector ``name`` could fire on the message of ``profile``."""
-    return profile[1] >= _MIN_DIGITS[name] and name in profile[2]
-
-
-def _may_hold_pii(nt: NormalisedText) -> Profile | None:
-    """What every gate of this kind needs first: an @, or a run of the fewest digits
-    any detector needs. It fails on most messages, so the checker tries it once per
-    message before the gates of every pii rule (the gates' ``precheck``); where it
-    holds, the profile is the key of their answers."""
-    profile = _profile(nt)
-    return None if profile is _NO_CHANCE else profile
+    return profile is not None and profile[1] >= _MIN_DIGITS[name] and name in profile[2]
 
 
 @functools.cache
@@ -215,6 +209,8 @@ def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Ca
 
     def gate(nt: NormalisedText) -> bool:
         profile = _profile(nt)
+        if profile is None:
+            return False
         if (needs_at and profile[0]) or profile[1] >= fewest:
             return True
         for name in hinted:
@@ -222,7 +218,7 @@ def _gate(needs_at: bool, min_digits: int | None, hinted: tuple[str, ...]) -> Ca
                 return True
         return False
 
-    gate.precheck = _may_hold_pii  # type: ignore[attr-defined]
+    gate.precheck = _profile  # type: ignore[attr-defined]
     return gate
 
 

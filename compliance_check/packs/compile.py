@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import or_
+from operator import itemgetter, or_
 from types import ModuleType
 from typing import Any, Callable, Iterable
 
@@ -159,6 +159,8 @@ _VARIANT = -1  # owner rule index marking a variant form of the group
 _LATIN_WORD = re.compile("[a-z0-9\u00c0-\u024f]+")
 _LATIN_LETTER = re.compile("[a-z\u00c0-\u024f]")
 _NO_HITS: Hits = {}
+_NO_GROUPS: frozenset[int] = frozenset()
+_FIRST = itemgetter(0)
 
 
 @dataclass
@@ -245,49 +247,38 @@ class CompiledPacks:
         as its ``leet_view`` (``decoded``: it already is)."""
         plan = self._plans.get(channel) or self._plan(channel)
         hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
-        disguised: set[int] = set()
+        disguised: set[int] = _NO_GROUPS  # a set of its own once a group is disguised
         text = base.text
+        padded = False
         if self.automaton is None:
             matches: list[tuple[int, int, int]] = []
         elif self.padded_forms and text.isascii():
             # The automaton also holds the one-word variant forms padded with spaces
             # (" u "). Every ASCII character of normalised text but the space is a Latin
             # letter or digit, so " form " in " text " is a whole word: one scan finds
-            # both; offsets come back one too far.
-            matches = _Shifted(self.automaton.find_matches_as_indexes(f" {text} ", overlapping=True))
+            # both; offsets come back one too far (``_unpadded``, only where they are read).
+            matches = self.automaton.find_matches_as_indexes(f" {text} ", overlapping=True)
+            padded = True
         else:
             matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
-            if self.phrase_forms is not None and " " in text and not text.isascii():
-                for index in {m[0] for m in self.phrase_forms.find_matches_as_indexes(text, overlapping=True)}:
-                    disguised.update(self.phrase_form_groups[index])
-            # Most Chinese messages hold no Latin letter at all (digits only: amounts,
-            # phone numbers), and no single-word form is digits only: skip the split.
-            if self.word_forms and not text.isascii() and (self.digit_forms or _LATIN_LETTER.search(text)):
-                if self.ascii_forms:
-                    # Non-ASCII characters (CJK, the placeholder mark) only separate words
-                    # here ("?" is punctuation, folded away).
-                    words = text.encode("ascii", "replace").decode("ascii").replace("?", " ").split()
-                else:
-                    words = _LATIN_WORD.findall(text)
-                found = self.all_word_forms.intersection(words)
-                if found:
-                    for group_index, forms in self.word_forms:
-                        if not forms.isdisjoint(found):
-                            disguised.add(group_index)
-        indexes: list[int] = []
-        if matches:
-            owners = plan.owners
-            indexes = matches.indexes() if type(matches) is _Shifted else [m[0] for m in matches]
-            # Most hits are ordinary words of near rules and exception phrases: set
-            # operations and one OR over their role bits, rather than a step per hit.
+            if not text.isascii():
+                disguised = self._word_form_groups(text)
+        # Most hits are ordinary words of near rules and exception phrases: set
+        # operations and one OR over their role bits, rather than a step per hit.
+        indexes = list(map(_FIRST, matches))
+        if indexes:
             # The leetspeak pairs count as special, so that the common message pays
             # nothing for them (leet_view leaves Chinese messages alone).
             special = plan.special.intersection(indexes)
-            if special and not decoded and not self.leet_indexes.isdisjoint(special):
-                view = leet_view(base)
-                if view is not base:
-                    return self.scan(view, channel, decoded=True)
             if special:
+                if not decoded and not self.leet_indexes.isdisjoint(special):
+                    view = leet_view(base)
+                    if view is not base:
+                        return self.scan(view, channel, decoded=True)
+                if padded:
+                    matches, padded = _unpadded(matches), False
+                owners = plan.owners
+                disguised = set(disguised)
                 for index, start, end in matches:
                     if index in special:
                         triggering, _, _, _, variant_groups = owners[index]
@@ -299,13 +290,22 @@ class CompiledPacks:
             if role_bits:
                 complete = plan.complete(role_bits)
                 if complete:  # rare: collect the hits of the rules with every role hit
+                    if padded:
+                        matches, padded = _unpadded(matches), False
+                    owners = plan.owners
                     ready = set(complete)
                     for index, start, end in matches:
                         for group_index, rule_index, role in owners[index][2]:
                             if (group_index, rule_index) in ready:
                                 _add_hit(hits, group_index, rule_index, role, start, end)
         if not hits and not disguised and not plan.unconditional:
-            return self._gated_only(base, plan, matches, indexes)  # the common case: nothing but gates to try
+            # The common case: nothing but gates to try, and most messages open none.
+            opened = _open_gates(base, plan)
+            if not opened:
+                return []
+            return self._gated_only(base, plan, _unpadded(matches) if padded else matches, indexes, opened)
+        if padded:
+            matches = _unpadded(matches)
         opened = _open_gates(base, plan)
         excepting = plan.excepting.intersection(indexes)  # the exception phrases found
         out = []
@@ -338,11 +338,31 @@ class CompiledPacks:
         return out
 
 
+    def _word_form_groups(self, text: str) -> set[int]:
+        """The groups with a variant form of Latin words in non-ASCII ``text``."""
+        disguised: set[int] = set()
+        if self.phrase_forms is not None and " " in text:
+            for index in {m[0] for m in self.phrase_forms.find_matches_as_indexes(text, overlapping=True)}:
+                disguised.update(self.phrase_form_groups[index])
+        # Most Chinese messages hold no Latin letter at all (digits only: amounts,
+        # phone numbers), and no single-word form is digits only: skip the split.
+        if self.word_forms and (self.digit_forms or _LATIN_LETTER.search(text)):
+            if self.ascii_forms:
+                # Non-ASCII characters (CJK, the placeholder mark) only separate words
+                # here ("?" is punctuation, folded away).
+                words = text.encode("ascii", "replace").decode("ascii").replace("?", " ").split()
+            else:
+                words = _LATIN_WORD.findall(text)
+            found = self.all_word_forms.intersection(words)
+            if found:
+                for group_index, forms in self.word_forms:
+                    if not forms.isdisjoint(found):
+                        disguised.add(group_index)
+        return disguised
+
     def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", matches: list[tuple[int, int, int]],
-                    indexes: list[int]) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
-        opened = _open_gates(base, plan)
-        if not opened:
-            return []
+                    indexes: list[int], opened: dict[int, list[int]]) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
+        """``scan``'s result for a message where only gated rules (``opened``) run."""
         excepting = plan.excepting.intersection(indexes)
         out = []
         for group_index, rules in sorted(opened.items()):
@@ -374,15 +394,9 @@ def _open_gates(base: NormalisedText, plan: "_ChannelPlan") -> dict[int, list[in
     return opened
 
 
-class _Shifted(list):
-    """Matches of a scan over the text padded with one space: ``indexes`` are read
-    without touching offsets (the common case); iterating gives them unpadded."""
-
-    def indexes(self) -> list[int]:
-        return [m[0] for m in super().__iter__()]
-
-    def __iter__(self):
-        return ((i, s - 1, e - 1) for i, s, e in super().__iter__())
+def _unpadded(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Matches of a scan over the text padded with one space, with the text's offsets."""
+    return [(index, start - 1, end - 1) for index, start, end in matches]
 
 
 def _add_hit(hits: dict[int, Hits], group_index: int, rule_index: int, role: str, start: int, end: int) -> None:
