@@ -84,7 +84,7 @@ class NormalisedText:
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
         self._parent = parent
-        self._edits = edits or []
+        self._edits = edits or ()
         # The text before leetspeak decoding (``leet_view``), whose digits are all the
         # original's digits: the pii gates count them.
         self.digits_text = text
@@ -166,7 +166,11 @@ def _collapse_spaces(folded: str) -> str:
 
 def normalise(original: str) -> NormalisedText:
     """Normalise ``original`` for matching; the offset map is built lazily."""
-    folded = fold_text(_with_placeholders_marked(original))
+    # find_placeholders' own first test, here so that most messages skip two calls
+    if "{" in original or "%(" in original or "<%" in original:
+        folded = fold_text(_with_placeholders_marked(original))
+    else:
+        folded = fold_text(original)
     if SPACE in folded:
         folded = _collapse_spaces(folded)
     return NormalisedText(original, folded)
