@@ -189,7 +189,7 @@ def test_word_forms_in_ascii_and_in_other_scripts_are_both_found(tmp_path):
     checker = Checker(load_packs([str(path)]))
     found = {text: [f.matched for f in checker.check(text).findings]
              for text in ("you sb pay now", "你个sb", "你这个сб", "you сб", "asbestos", "不是sbx",
-                          "you sha bi", "你个sha bi", "nasha bit", "你个asha bit")}
+                          "you sha bi", "你个sha bi", "nasha bit", "你个asha bit", "{name}sb请还款", "你 sha bi 吧")}
     assert found == {"you sb pay now": ["sb"], "你个sb": ["sb"], "你这个сб": ["сб"], "you сб": ["сб"],
                      "asbestos": [], "不是sbx": [], "you sha bi": ["sha bi"], "你个sha bi": ["sha bi"],
-                     "nasha bit": [], "你个asha bit": []}
+                     "nasha bit": [], "你个asha bit": [], "{name}sb请还款": ["sb"], "你 sha bi 吧": ["sha bi"]}

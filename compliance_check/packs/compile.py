@@ -169,22 +169,20 @@ class CompiledPacks:
     automaton: ahocorasick_rs.AhoCorasick | None
     # automaton pattern index -> [(group index, rule index or _VARIANT, role)]
     owners: tuple[tuple[tuple[int, int, str], ...], ...]
-    # Variant forms that are one Latin word ("u", "sb", "d3adbeat", "shǎbī") must match
-    # whole words: a bare one-letter form would hit inside every word. The automaton
-    # holds the ASCII ones padded with spaces (" u ") and scans an ASCII message padded
-    # the same way (no other form can occur in ASCII text); other messages (Chinese: few
-    # Latin words) compare their Latin words with the set of forms.
-    word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
-    all_word_forms: frozenset[str] = frozenset()
-    ascii_forms: bool = True  # every single-word form is ASCII
-    digit_forms: bool = False  # some single-word form has no letter ("250")
+    # Variant forms of Latin words ("u", "sb", "d3adbeat", "f you", "lao lai") must match
+    # whole words: a bare one-letter form would hit inside every word, "f you" inside
+    # "if you". The automaton holds the ASCII ones padded with spaces (" u ") and scans
+    # an ASCII message padded the same way (no other form can occur in ASCII text). In
+    # another message (Chinese: few Latin words) a Chinese character may stand beside
+    # them: ``form_finder``, an automaton of the padded ASCII forms alone (pattern index
+    # -> groups in ``form_groups``), scans its ASCII projection, where every other
+    # character is a space. One-word forms beyond ASCII ("shǎbī" in a pack without
+    # accent folding) are compared with the message's Latin words.
+    form_finder: ahocorasick_rs.AhoCorasick | None = None
+    form_groups: tuple[tuple[int, ...], ...] = ()
+    lettered_forms: bool = True  # every ASCII form has a letter: a message without one holds none
+    other_word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     padded_forms: bool = False  # the automaton holds the padded ASCII forms
-    # Forms of several Latin words ("f you", "lao lai") are whole words too: the automaton
-    # holds them padded as well ("f you" must not stop at "if you"), and a non-ASCII
-    # message, where a Chinese character may stand beside them, is scanned for them by
-    # this automaton of their own (pattern index -> groups).
-    phrase_forms: ahocorasick_rs.AhoCorasick | None = None
-    phrase_form_groups: tuple[tuple[int, ...], ...] = ()
     # Automaton pattern indexes of the letter-and-digit pairs of leetspeak (no owners):
     # a message with one is scanned again as its ``leet_view``.
     leet_indexes: frozenset[int] = frozenset()
@@ -341,23 +339,19 @@ class CompiledPacks:
     def _word_form_groups(self, text: str) -> set[int]:
         """The groups with a variant form of Latin words in non-ASCII ``text``."""
         disguised: set[int] = set()
-        if self.phrase_forms is not None and " " in text:
-            for index in {m[0] for m in self.phrase_forms.find_matches_as_indexes(text, overlapping=True)}:
-                disguised.update(self.phrase_form_groups[index])
         # Most Chinese messages hold no Latin letter at all (digits only: amounts,
-        # phone numbers), and no single-word form is digits only: skip the split.
-        if self.word_forms and (self.digit_forms or _LATIN_LETTER.search(text)):
-            if self.ascii_forms:
-                # Non-ASCII characters (CJK, the placeholder mark) only separate words
-                # here ("?" is punctuation, folded away).
-                words = text.encode("ascii", "replace").decode("ascii").replace("?", " ").split()
-            else:
-                words = _LATIN_WORD.findall(text)
-            found = self.all_word_forms.intersection(words)
-            if found:
-                for group_index, forms in self.word_forms:
-                    if not forms.isdisjoint(found):
-                        disguised.add(group_index)
+        # phone numbers): skip the projection.
+        if self.form_finder is not None and (not self.lettered_forms or _LATIN_LETTER.search(text)):
+            # Normalised text holds no "?" (punctuation), so each one is a non-ASCII
+            # character (CJK, the placeholder mark): a space between Latin words here.
+            projected = text.encode("ascii", "replace").decode("ascii").replace("?", " ")
+            for index in set(map(_FIRST, self.form_finder.find_matches_as_indexes(f" {projected} ", overlapping=True))):
+                disguised.update(self.form_groups[index])
+        if self.other_word_forms:
+            words = _LATIN_WORD.findall(text)
+            for group_index, forms in self.other_word_forms:
+                if not forms.isdisjoint(words):
+                    disguised.add(group_index)
         return disguised
 
     def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", matches: list[tuple[int, int, int]],
@@ -483,39 +477,34 @@ def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate
 def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
     groups = compile_packs(packs)
     owners: dict[str, list[tuple[int, int, str]]] = {}
-    word_forms: list[tuple[int, frozenset[str]]] = []
-    phrase_forms: dict[str, list[int]] = {}  # "f you" -> groups
+    other_word_forms: list[tuple[int, frozenset[str]]] = []
+    padded: dict[str, list[int]] = {}  # " u ", " f you " -> groups
     for group_index, group in enumerate(groups):
         for phrase, phrase_owners in zip(group.phrases, group.phrase_owners):
             owners.setdefault(phrase, []).extend((group_index, r, role) for r, role in phrase_owners)
-        single_words = frozenset(f for f in group.variants.forms if _LATIN_WORD.fullmatch(f))
-        if single_words:
-            word_forms.append((group_index, single_words))
+        other_words = frozenset(f for f in group.variants.forms if _LATIN_WORD.fullmatch(f) and not f.isascii())
+        if other_words:
+            other_word_forms.append((group_index, other_words))
         for form in group.variants.forms:
-            if form in single_words:
+            if form in other_words:
                 continue
             if form.isascii():  # normalised ASCII: Latin words and single spaces
-                phrase_forms.setdefault(form, []).append(group_index)
+                padded.setdefault(f" {form} ", []).append(group_index)
             else:
                 owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
-    ascii_forms = all(f.isascii() for _, forms in word_forms for f in forms)
-    padded = [(group_index, form) for group_index, forms in word_forms for form in forms if form.isascii()]
-    padded += [(group_index, form) for form, form_groups in phrase_forms.items() for group_index in form_groups]
-    for group_index, form in padded:
-        owners.setdefault(f" {form} ", []).append((group_index, _VARIANT, "variant"))
+    for form, form_groups in padded.items():
+        owners.setdefault(form, []).extend((group_index, _VARIANT, "variant") for group_index in form_groups)
     for pair in LEET_PAIRS:
         owners.setdefault(pair, [])
     phrases = list(owners)
     leet_pairs = frozenset(LEET_PAIRS)
     return CompiledPacks(
         leet_indexes=frozenset(i for i, p in enumerate(phrases) if p in leet_pairs),
-        word_forms=word_forms,
-        all_word_forms=frozenset().union(*(forms for _, forms in word_forms)),
-        ascii_forms=ascii_forms,
-        digit_forms=any(not _LATIN_LETTER.search(f) for _, forms in word_forms for f in forms),
+        form_finder=ahocorasick_rs.AhoCorasick(list(padded)) if padded else None,
+        form_groups=tuple(tuple(g) for g in padded.values()),
+        lettered_forms=all(_LATIN_LETTER.search(form) for form in padded),
+        other_word_forms=other_word_forms,
         padded_forms=bool(padded),
-        phrase_forms=ahocorasick_rs.AhoCorasick(list(phrase_forms)) if phrase_forms else None,
-        phrase_form_groups=tuple(tuple(g) for g in phrase_forms.values()),
         groups=groups,
         automaton=ahocorasick_rs.AhoCorasick(phrases) if phrases else None,
         # Tuples of atoms, which the garbage collector stops tracking: a full collection
