@@ -230,6 +230,10 @@ def clause_checker(tmp_path_factory) -> Checker:
         ("We will never call you at night, but we post about your debt on Friday.", ["SHAME"]),
         ("We do not care, pay today or we tell your employer.", ["TELL"]),
         ("We will never lie to you, so we tell your employer today.", ["TELL"]),
+        # A full stop inside an abbreviation or a number ends no clause; a sentence's does.
+        ("We will never (not for $312.00 or any sum) post about your debt.", []),
+        ("We will never, as the U.S. rules say, post about your debt.", []),
+        ("We will never call. Friday we post about your debt.", ["SHAME"]),
         ("We will never tell your employer about this.", []),
         # Punctuation or a turning word ends the clause: the hit stands.
         ("我们不会再打电话了，下周在公司群里公开您的欠款。", ["SHAME"]),

@@ -69,6 +69,8 @@ _NEGATION = re.compile(r"[不没别勿未无禁]|\b(?:not|never|no|nobody|dont|w
 # Words that make a negation the condition of what follows (如果不还, if you don't pay).
 _CONDITIONS = ("如果", "要是", "假如", "若是", "只要", "一旦", " if ", " unless ", " when ", " once ")
 CONDITION_REACH = 12
+# Titles whose full stop ends no sentence ("Mr. Lane").
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "jr", "sr", "inc", "ltd"})
 # Words that open a new clause after a comma, so a negation before the comma stops there
 # ("we don't care, pay or we sue"): subjects, turns and conditions.
 _NEW_CLAUSE_WORDS = frozenset(
@@ -185,7 +187,7 @@ class Cues:
         original = nt.original
         cue_start_original, cue_end_original = nt.span(cue_start, cue_end)
         hit_start, hit_end = nt.span(start, end)
-        if cue_end < start and _ends_clause(original[cue_end_original:hit_start], listing=bool(_NEGATION.search(cue))):
+        if cue_end < start and _ends_clause(original, cue_end_original, hit_start, listing=bool(_NEGATION.search(cue))):
             return False
         if _conditional(nt, cue_start, cue_start_original):
             return False
@@ -194,20 +196,37 @@ class Cues:
         return not (_NEGATION.search(cue) and _is_question(original, hit_end))
 
 
-def _ends_clause(stretch: str, listing: bool) -> bool:
-    """Whether clause punctuation in ``stretch`` (original text between a cue and a hit)
-    ends the cue's clause. After an English negation, commas may only separate a list of
-    what is denied ("we will never post your details online, call your boss, or shame
-    you"): they end the clause only where a new subject or a turn follows them."""
+def _ends_clause(original: str, start: int, end: int, listing: bool) -> bool:
+    """Whether clause punctuation in ``original[start:end]`` (between a cue and a hit)
+    ends the cue's clause. A full stop inside an abbreviation or a number (U.S., a.m.,
+    Mr., $312.00) ends nothing. After an English negation, commas may only separate a
+    list of what is denied ("we will never post your details online, call your boss, or
+    shame you"): they end the clause only where a new subject or a turn follows them."""
+    stretch = original[start:end]
+    ends = [i for i in range(start, end) if original[i] in _CLAUSE_ENDS and not _inner_full_stop(original, i)]
     if not listing or not stretch.isascii():
-        return any(c in _CLAUSE_ENDS for c in stretch)
-    if any(c in _CLAUSE_ENDS for c in stretch.replace(",", "")):
+        return bool(ends)
+    if any(original[i] != "," for i in ends):
         return True
     for item in stretch.split(",")[1:]:
         words = re.findall(r"[a-z]+", item.lower().replace("'", "").replace("\u2019", ""))
         if any(word in _NEW_CLAUSE_WORDS for word in words):
             return True
     return False
+
+
+def _inner_full_stop(text: str, i: int) -> bool:
+    """Whether the full stop at ``text[i]`` belongs to an abbreviation (U.S., a.m., Mr.)
+    or a number ($312.00) rather than ending a sentence."""
+    if text[i] != ".":
+        return False
+    before = text[max(0, i - 3):i]
+    after = text[i + 1:i + 2]
+    if before[-1:].isdigit() and after.isdigit():
+        return True
+    if len(before) >= 1 and before[-1].isalpha() and (len(before) < 2 or not before[-2].isalpha()):
+        return True  # a single letter: U.S., a.m., J. Smith
+    return before.lower() in _TITLES or before[-2:].lower() in _TITLES
 
 
 def _conditional(nt: NormalisedText, cue_start: int, cue_start_original: int) -> bool:
