@@ -49,6 +49,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--messages", type=int, default=20000)
     args = ap.parse_args()
+    for folder in (args.other / "compliance_check", args.packs, args.other_packs):
+        # A missing folder would silently load no packs and make the ratio meaningless.
+        if folder is not None and not folder.is_dir():
+            ap.error(f"{folder}: no such folder")
     other = load_other(args.other.resolve())
     texts = generate_messages(args.messages)
     with tempfile.TemporaryDirectory() as tmp:
