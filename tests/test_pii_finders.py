@@ -43,6 +43,7 @@ def test_cn_mobile_examples() -> None:
         ("pii_mobile.yaml", "来自招商银行：Call us at 1-800-555-1234", None),
         ("pii_ssn.yaml", "SSN on file: 987－65－4320", "987－65－4320"),
         ("pii_ssn.yaml", "SSN on file: 987.65.4320 (招商银行)", "987.65.4320"),
+        ("pii_ssn.yaml", "Tell him his Social, 987\u200b-65-\u200b4327, is on file.", "987\u200b-65-\u200b4327"),  # zero-width beside hyphens
         ("pii_ssn.yaml", "Call 1-800-555-1234 about 987654320", None),  # no separators: not an SSN
     ],
 )

@@ -66,7 +66,8 @@ _DETECTOR_RE = {
     "cn_mobile": rf"(?<![0-9+])(?:\+?86{_SEP}?)?1[3-9]{_D}{_SEP}?{_D}{{4}}{_SEP}?{_D}{{4}}(?!{_D})",
     "email": r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
     # Separators are required: nine bare digits are as often an account or routing number.
-    "ssn": rf"(?<![0-9])(?<![0-9][ .\-]){_D}{{3}}[ .\-]{_D}{{2}}[ .\-]{_D}{{4}}(?![0-9])(?![ .\-][0-9])",
+    # A zero-width character beside a hyphen reads as a space beside it: " -" separates too.
+    "ssn": rf"(?<![0-9])(?<![0-9][ .\-]){_D}{{3}}(?: ?[ .\-] ?){_D}{{2}}(?: ?[ .\-] ?){_D}{{4}}(?![0-9])(?![ .\-][0-9])",
 }
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
