@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance_check.text.normalise import _mapped_normalise, leet_view, normalise
+from compliance_check.text.normalise import _mapped_normalise, leet_view, normalise, spaced_view
 
 from conftest import checker_for
 
@@ -185,3 +185,23 @@ def test_digits_that_stand_for_letters_become_letters(text, folded):
     nt = leet_view(normalise(text))
     assert nt.text == folded
     assert nt.span(0, len(folded)) == (0, len(text))  # one character for one
+
+
+@pytest.mark.parametrize("text, joined", [
+    ("You are a l o s e r.", "you are a loser"),
+    ("I will c a l l   y o u   a t   3   a m", "i will call you at 3 am"),  # wider gaps are word breaks
+    ("grab a p a y d a y  l o a n tonight", "grab a payday loan tonight"),  # the article stays a word
+    ("We call from 8 a m to 9 p m", "we call from 8 a m to 9 p m"),  # too short to be a run
+    ("你好 a b c d", "你好a b c d"),  # Chinese messages are left alone
+])
+def test_spaced_letters_are_joined_into_words(text, joined):
+    nt = spaced_view(normalise(text))
+    assert nt.text == joined
+    assert nt.span(0, len(joined)) == (0, len(text.rstrip(".")))
+
+
+def test_a_spaced_letter_disguise_is_caught_with_its_span_on_the_original():
+    checker = checker_for("basic.yaml")
+    text = "pay the d e b t now"
+    (finding,) = checker.check(text).findings
+    assert finding.rule == "FX-LATIN" and finding.matched == "d e b t"

@@ -24,7 +24,7 @@ import ahocorasick_rs
 from ..kinds import kind_function, registry as kind_registry
 from ..kinds.cues import Cues
 from ..kinds.pattern import ANCHOR_ROLE
-from ..text.normalise import LEET_PAIRS, NormalisedText, decode_leet, leet_view, normalise
+from ..text.normalise import LEET_PAIRS, SPACED_PAIRS, NormalisedText, decode_leet, leet_view, normalise, spaced_view
 from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
 
@@ -183,9 +183,10 @@ class CompiledPacks:
     lettered_forms: bool = True  # every ASCII form has a letter: a message without one holds none
     other_word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     padded_forms: bool = False  # the automaton holds the padded ASCII forms
-    # Automaton pattern indexes of the letter-and-digit pairs of leetspeak (no owners):
-    # a message with one is scanned again as its ``leet_view``.
-    leet_indexes: frozenset[int] = frozenset()
+    # Automaton pattern indexes of the letter-and-digit pairs of leetspeak and of the
+    # pairs of spaced letters (no owners): a message with one is scanned again as its
+    # ``leet_view`` of its ``spaced_view``.
+    disguise_indexes: frozenset[int] = frozenset()
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -224,7 +225,7 @@ class CompiledPacks:
                 unconditional={i: u for i, (_, u, _) in enumerate(scopes) if u},
                 gates=_gates_by_function(scopes),
                 masks=tuple(mask for _, mask, _, _, _ in owners),
-                special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]) | self.leet_indexes,
+                special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]) | self.disguise_indexes,
                 excepting=frozenset(i for i, o in enumerate(owners) if o[3]),
                 needy=needy,
                 plane_mask=(1 << width) - 1,
@@ -241,8 +242,9 @@ class CompiledPacks:
         """The groups with something to evaluate: each with its view of the message,
         its phrase hits (rules in scope for ``channel`` only) and the rules to run:
         those with a hit that is not an exception, the unconditional ones, and the
-        gated ones whose gate opens. A message with a letter beside a digit is scanned
-        as its ``leet_view`` (``decoded``: it already is)."""
+        gated ones whose gate opens. A message with a letter beside a digit, or two
+        single letters between spaces, is scanned as the ``leet_view`` of its
+        ``spaced_view`` (``decoded``: it already is)."""
         plan = self._plans.get(channel) or self._plan(channel)
         hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
         disguised: set[int] = _NO_GROUPS  # a set of its own once a group is disguised
@@ -265,12 +267,12 @@ class CompiledPacks:
         # operations and one OR over their role bits, rather than a step per hit.
         indexes = list(map(_FIRST, matches))
         if indexes:
-            # The leetspeak pairs count as special, so that the common message pays
-            # nothing for them (leet_view leaves Chinese messages alone).
+            # The leetspeak and spaced-letter pairs count as special, so that the common
+            # message pays nothing for them (both views leave Chinese messages alone).
             special = plan.special.intersection(indexes)
             if special:
-                if not decoded and not self.leet_indexes.isdisjoint(special):
-                    view = leet_view(base)
+                if not decoded and not self.disguise_indexes.isdisjoint(special):
+                    view = leet_view(spaced_view(base))
                     if view is not base:
                         return self.scan(view, channel, decoded=True)
                 if padded:
@@ -494,12 +496,12 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
                 owners.setdefault(form, []).append((group_index, _VARIANT, "variant"))
     for form, form_groups in padded.items():
         owners.setdefault(form, []).extend((group_index, _VARIANT, "variant") for group_index in form_groups)
-    for pair in LEET_PAIRS:
+    for pair in LEET_PAIRS + SPACED_PAIRS:
         owners.setdefault(pair, [])
     phrases = list(owners)
-    leet_pairs = frozenset(LEET_PAIRS)
+    disguise_pairs = frozenset(LEET_PAIRS + SPACED_PAIRS)
     return CompiledPacks(
-        leet_indexes=frozenset(i for i, p in enumerate(phrases) if p in leet_pairs),
+        disguise_indexes=frozenset(i for i, p in enumerate(phrases) if p in disguise_pairs),
         form_finder=ahocorasick_rs.AhoCorasick(list(padded)) if padded else None,
         form_groups=tuple(tuple(g) for g in padded.values()),
         lettered_forms=all(_LATIN_LETTER.search(form) for form in padded),

@@ -61,6 +61,40 @@ def decode_leet(text: str) -> str:
     return _LATIN_TOKEN.sub(_unleet_word, text)
 
 
+# Spaced letters: "l o s e r", "c a l l   y o u" (one space inside a word, more between
+# words, in the original). A run of four or more single letters or digits is joined into
+# words where the original has a single space; a wider gap stays a word break.
+_SPACED_RUN = re.compile(r"(?<![a-z0-9])(?:[a-z0-9] ){3,}[a-z0-9](?![a-z0-9])")
+_WORD_GAP = re.compile(r"\s\s|[\t\n\u3000]")
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+# Every pair of single letters or digits between spaces (" l o "): like LEET_PAIRS, the
+# packs' automaton holds them, so only a message with one is looked at for a spaced run.
+SPACED_PAIRS = tuple(f" {a} {b} " for a in _ALNUM for b in _ALNUM)
+
+
+def spaced_view(nt: NormalisedText) -> NormalisedText:
+    """``nt`` with its runs of spaced letters joined into words (itself if it has none)."""
+    text = nt.text
+    if not text.isascii() and not (PLACEHOLDER in text and text.replace(PLACEHOLDER, "").isascii()):
+        return nt
+    edits = []
+    for run in _SPACED_RUN.finditer(text):
+        start = run.start()
+        # "a p a y d a y l o a n": a leading article is a word of its own where what
+        # follows is still a run ("a r r e s t e d" loses its first letter, rarer).
+        if text[start] in "ai" and run.end() - start >= 9:
+            start += 2
+        for space in range(start + 1, run.end(), 2):
+            gap = nt.original[nt.span(space - 1, space)[1]:nt.span(space + 1, space + 2)[0]]
+            if _WORD_GAP.search(gap) is None:
+                edits.append((space, space + 1, ""))
+    if not edits:
+        return nt
+    view = nt.with_edits(edits)
+    view.digits_text = nt.digits_text
+    return view
+
+
 def leet_view(nt: NormalisedText) -> NormalisedText:
     """``nt`` with its leetspeak decoded, one character for one (itself if there is none)."""
     text = nt.text
@@ -85,8 +119,9 @@ class NormalisedText:
         self._ends: list[int] | None = None
         self._parent = parent
         self._edits = edits or ()
-        # The text before leetspeak decoding (``leet_view``), whose digits are all the
-        # original's digits: the pii gates count them.
+        # The text before leetspeak decoding and the joining of spaced letters
+        # (``leet_view``, ``spaced_view``), whose digits are all the original's digits
+        # and no more: the pii gates count them.
         self.digits_text = text
 
     def __repr__(self) -> str:
