@@ -16,7 +16,7 @@ import re
 from itertools import compress
 
 from .chartable import PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text, keep_list
-from .placeholders import find_placeholders
+from .placeholders import find_placeholders, may_hold_placeholder
 
 # Word characters: Latin letters and digits, and the placeholder mark (a placeholder
 # counts as a word, so "tell {name} he owes" keeps its spaces). A space is kept only
@@ -52,11 +52,16 @@ LEET_PAIRS = tuple(a + d for a in "abcdefghijklmnopqrstuvwxyz" for d in "013457"
     d + a for a in "abcdefghijklmnopqrstuvwxyz" for d in "013457")
 
 
+def _latin_script(text: str) -> bool:
+    """Whether normalised ``text`` is written in Latin script, placeholders aside. Chinese
+    messages disguise with pinyin, homophones and split characters, not digits or spaced
+    letters (2b, 250 are words there)."""
+    return text.isascii() or (PLACEHOLDER in text and text.replace(PLACEHOLDER, "").isascii())
+
+
 def decode_leet(text: str) -> str:
     """Normalised ``text`` with its leetspeak decoded, one character for one."""
-    if not text.isascii() and not (PLACEHOLDER in text and text.replace(PLACEHOLDER, "").isascii()):
-        # Chinese messages disguise with pinyin, homophones and split characters, not
-        # digits (2b, 250 are words there).
+    if not _latin_script(text):
         return text
     return _LATIN_TOKEN.sub(_unleet_word, text)
 
@@ -75,7 +80,7 @@ SPACED_PAIRS = tuple(f" {a} {b} " for a in _ALNUM for b in _ALNUM)
 def spaced_view(nt: NormalisedText) -> NormalisedText:
     """``nt`` with its runs of spaced letters joined into words (itself if it has none)."""
     text = nt.text
-    if not text.isascii() and not (PLACEHOLDER in text and text.replace(PLACEHOLDER, "").isascii()):
+    if not _latin_script(text):
         return nt
     edits = []
     for run in _SPACED_RUN.finditer(text):
@@ -201,8 +206,7 @@ def _collapse_spaces(folded: str) -> str:
 
 def normalise(original: str) -> NormalisedText:
     """Normalise ``original`` for matching; the offset map is built lazily."""
-    # find_placeholders' own first test, here so that most messages skip two calls
-    if "{" in original or "%(" in original or "<%" in original:
+    if may_hold_placeholder(original):  # most messages skip the placeholder functions
         folded = fold_text(_with_placeholders_marked(original))
     else:
         folded = fold_text(original)

@@ -20,9 +20,14 @@ PLACEHOLDER_RE = re.compile(
 )
 
 
+def may_hold_placeholder(text: str) -> bool:
+    """Whether ``text`` has what every placeholder form starts with ("$" and "%" alone are
+    amounts and percentages): a cheap test most messages fail."""
+    return "{" in text or "%(" in text or "<%" in text
+
+
 def find_placeholders(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of every placeholder in ``text``."""
-    # Every form has one of these pairs ("$" and "%" alone are amounts and percentages).
-    if "{" not in text and "%(" not in text and "<%" not in text:
+    if not may_hold_placeholder(text):
         return []
     return [m.span() for m in PLACEHOLDER_RE.finditer(text)]
