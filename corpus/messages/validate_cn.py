@@ -79,14 +79,17 @@ def norm(t):
     t = unicodedata.normalize('NFKC', t).replace('\u200b', '')
     t = re.sub(r'\$?\{\{?\s*\w+\s*\}?\}|【[^】]*】', '', t)
     return re.sub(r'[\W_]+', '', t).lower()
-N = [(r['id'], norm(r['text'])) for r in allrecs]
+N = sorted(((r['id'], norm(r['text'])) for r in allrecs), key=lambda x: len(x[1]))
 near = []
-for (a, x), (b, y) in itertools.combinations(N, 2):
-    if x == y: near.append((1.0, a, b)); continue
-    rq = difflib.SequenceMatcher(None, x, y).quick_ratio()
-    if rq < 0.75: continue
-    rr = difflib.SequenceMatcher(None, x, y).ratio()
-    if rr >= 0.75: near.append((rr, a, b))
+for i, (a, x) in enumerate(N):
+    for b, y in N[i + 1:]:
+        # ratio <= 2*len(x)/(len(x)+len(y)): past this length no later text can reach 0.75
+        if 2 * len(x) < 0.75 * (len(x) + len(y)): break
+        if x == y: near.append((1.0, a, b)); continue
+        rq = difflib.SequenceMatcher(None, x, y).quick_ratio()
+        if rq < 0.75: continue
+        rr = difflib.SequenceMatcher(None, x, y).ratio()
+        if rr >= 0.75: near.append((rr, a, b))
 
 def stats(recs):
     v = [r for r in recs if r['violation']]; c = [r for r in recs if not r['violation']]

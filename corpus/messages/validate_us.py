@@ -1,13 +1,16 @@
 """Check the US corpus files (dev, test, dev2 to dev7) and print their counts.
 
-Usage: python corpus/messages/validate_us.py   (exit 1 on any problem)
+Usage: python corpus/messages/validate_us.py [--new FILE...]   (exit 1 on any problem)
+
+--new: look for near-duplicates only in pairs that hold a message of these files (a new
+batch against everything), minutes faster than every pair; the other checks cover all files.
 """
 import json
 import re
 import sys
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
-from itertools import combinations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -93,13 +96,25 @@ def main():
             records[name].append((where, r))
 
     everything = [x for name in FILES for x in records[name]]
-    texts = [(w, norm(r["text"])) for w, r in everything]
-    for (w1, a), (w2, b) in combinations(texts, 2):
-        if SequenceMatcher(None, a, b, autojunk=False).quick_ratio() < 0.8:
+    texts = sorted(((w, norm(r["text"])) for w, r in everything), key=lambda x: len(x[1]))
+    counts = {w: Counter(t) for w, t in texts}
+    new = tuple(f + ":" for f in (sys.argv[sys.argv.index("--new") + 1:] if "--new" in sys.argv else []))
+    for i, (w1, a) in enumerate(texts):
+        if new and not w1.startswith(new):
             continue
-        ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
-        if ratio >= 0.8:
-            errors.append(f"near-duplicate ({ratio:.2f}): {w1} and {w2}")
+        # with --new, a new text meets every other text, shorter ones included
+        for w2, b in (texts[:i] + texts[i + 1:] if new else texts[i + 1:]):
+            if new and w2.startswith(new) and w2 < w1:
+                continue  # that pair was compared from w2's side
+            # ratio <= 2*min/(len(a)+len(b)): a text this much longer or shorter cannot reach 0.8
+            if 2 * min(len(a), len(b)) < 0.8 * (len(a) + len(b)):
+                continue
+            # SequenceMatcher.quick_ratio from counts made once per text: the same bound, cheaper
+            if 2 * sum((counts[w1] & counts[w2]).values()) < 0.8 * (len(a) + len(b)):
+                continue
+            ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+            if ratio >= 0.8:
+                errors.append(f"near-duplicate ({ratio:.2f}): {w1} and {w2}")
 
     def report(label, rs):
         total = len(rs)
