@@ -25,6 +25,7 @@ def problems_of(*specs):
         ("unknown_kind.yaml", 6, "$.rules[0].kind", "telepathy"),
         ("duplicate_key.yaml", 9, "$.rules[0].severity", "duplicate"),
         ("disable_unknown.yaml", 6, "$.disable[0]", "NO-SUCH-RULE"),
+        ("emoji_variant.yaml", 6, "$.variants.救护车[0]", "can never match"),
     ],
 )
 def test_problem_position_and_path(name, line, path, words):

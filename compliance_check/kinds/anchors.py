@@ -41,7 +41,7 @@ Anchors = frozenset[str]
 _COMMON = frozenset(
     "的一是不了在人有我他这个们中来上大为和到以说时要就出会可也你对能而子那得于着下自之"
     "年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其"
-    "些主样理心她本前开但因只从想实您请款钱日月号元贷借将把被给向"
+    "些主样理心她本前开但因只从想实您请款钱日月号元贷借将把被给向次"
 ).union(
     "a an and are as at be by call can do for from have has i in is it may me my no not "
     "now of on or our pay please so that the this to today us we will with you your "

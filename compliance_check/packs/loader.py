@@ -120,6 +120,10 @@ def _local_problems(pack: PackFile) -> list[Problem]:
     for canonical, forms in pack.data.get("variants", {}).items():
         if not normalise_phrase(canonical):
             problems.append(pack.problem(("variants", canonical), f"{canonical!r} is only filler and can never match"))
+        for j, form in enumerate(forms):
+            if not normalise_phrase(form):
+                # emoji too: normalisation drops them so that 傻👍逼 still reads 傻逼
+                problems.append(pack.problem(("variants", canonical, j), f"{form!r} is only filler (spaces, punctuation, symbols, emoji) and can never match"))
     return problems
 
 
