@@ -180,6 +180,11 @@ def test_a_cyrillic_lookalike_disguise_is_caught():
     ("card 4111111111111111abc", "card 4111111111111111abc"),  # three digits in a row: a number
     ("Hi {name}, c0urt", "hi \ufdd0 court"),  # a placeholder does not make the message non-Latin
     ("你好 p4rk", "你好p4rk"),  # Chinese messages are left alone
+    ("W@ll 0f Sh@me", "wall 0f shame"),  # normalisation drops the "@"; the view puts an "a" back
+    ("we'll h@ve you @rrested", "well have you arrested"),
+    ("c@ll1ng", "calling"),
+    ("write to pay@example.com", "write to payexamplecom"),  # an e-mail address keeps its "@" out
+    ("请@所有人 c@ll", "请所有人cll"),  # a Chinese message is left alone
 ])
 def test_digits_that_stand_for_letters_become_letters(text, folded):
     nt = leet_view(normalise(text))
@@ -198,6 +203,14 @@ def test_spaced_letters_are_joined_into_words(text, joined):
     nt = spaced_view(normalise(text))
     assert nt.text == joined
     assert nt.span(0, len(joined)) == (0, len(text.rstrip(".")))
+
+
+def test_an_at_sign_for_a_is_caught_with_its_span_on_the_original():
+    checker = checker_for("basic.yaml")
+    (finding,) = checker.check("pay the @bc now").findings
+    assert finding.rule == "FX-LATIN" and finding.matched == "@bc"
+    # an e-mail address: the pii rule finds it, and no "abc" is read into it
+    assert [f.rule for f in checker.check("write to me at x@bc.com").findings] == ["FX-PII"]
 
 
 def test_a_spaced_letter_disguise_is_caught_with_its_span_on_the_original():

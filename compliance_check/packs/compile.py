@@ -24,7 +24,7 @@ import ahocorasick_rs
 from ..kinds import kind_function, registry as kind_registry
 from ..kinds.cues import Cues
 from ..kinds.pattern import ANCHOR_ROLE
-from ..text.normalise import LEET_PAIRS, SPACED_PAIRS, NormalisedText, decode_leet, leet_view, normalise, spaced_view
+from ..text.normalise import LEET_PAIRS, SPACED_PAIRS, NormalisedText, decode_leet, leet_view, may_hold_at_for_a, normalise, spaced_view
 from ..text.variants import VariantTable, compile_variants
 from .model import Pack, Rule
 
@@ -242,10 +242,15 @@ class CompiledPacks:
         """The groups with something to evaluate: each with its view of the message,
         its phrase hits (rules in scope for ``channel`` only) and the rules to run:
         those with a hit that is not an exception, the unconditional ones, and the
-        gated ones whose gate opens. A message with a letter beside a digit, or two
-        single letters between spaces, is scanned as the ``leet_view`` of its
+        gated ones whose gate opens. A message with a letter beside a digit, two
+        single letters between spaces, or an "@", is scanned as the ``leet_view`` of its
         ``spaced_view`` (``decoded``: it already is)."""
         plan = self._plans.get(channel) or self._plan(channel)
+        if not decoded and may_hold_at_for_a(base.original):
+            # An "@" for "a" leaves no pair for the automaton to find: normalisation drops it.
+            view = leet_view(spaced_view(base))
+            if view is not base:
+                return self.scan(view, channel, decoded=True)
         hits: dict[int, Hits] = {}  # group -> rule -> role -> spans, for rules a phrase triggered
         disguised: set[int] = _NO_GROUPS  # a set of its own once a group is disguised
         text = base.text

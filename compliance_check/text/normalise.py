@@ -13,6 +13,7 @@ same whitespace rule, so they produce the same text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import compress
 
 from .chartable import PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text, keep_list
@@ -100,14 +101,48 @@ def spaced_view(nt: NormalisedText) -> NormalisedText:
     return view
 
 
-def leet_view(nt: NormalisedText) -> NormalisedText:
-    """``nt`` with its leetspeak decoded, one character for one (itself if there is none)."""
-    text = nt.text
-    decoded = decode_leet(text)
-    if decoded == text:
+# "@" for "a" (c@ll, @rrested, n@me). Normalisation drops "@" as punctuation, so the
+# leet view puts the "a" back where an "@" stood inside a word or before one; not in
+# an e-mail address (the "@" before a domain).
+_AT_FOR_A = re.compile(r"(?:(?<=[A-Za-z0-9])@(?=[A-Za-z0-9])|(?<![A-Za-z0-9.])@(?=[A-Za-z]{2}))(?![A-Za-z0-9-]+\.[A-Za-z]{2,})")
+
+
+def may_hold_at_for_a(original: str) -> bool:
+    """The cheap test a scan makes before looking for an "@" that stands for "a"."""
+    return "@" in original
+
+
+def _at_view(nt: NormalisedText) -> NormalisedText:
+    """``nt`` with an "a" for each "@" of the original inside or before a Latin word."""
+    if not may_hold_at_for_a(nt.original) or not _latin_script(nt.text):
         return nt
-    view = nt.with_edits([(i, i + 1, c) for i, (old, c) in enumerate(zip(text, decoded)) if old != c])
-    view.digits_text = nt.digits_text
+    starts, _ = nt._offsets()
+    ats: dict[int, int] = {}  # normalised character after an "@" -> where the "@" is
+    for at in _AT_FOR_A.finditer(nt.original):
+        i = bisect_right(starts, at.start())
+        if i < len(nt.text) and nt.text[i] != " " and i not in ats:
+            ats[i] = at.start()
+    if not ats:
+        return nt
+    view = nt.with_edits([(i, i + 1, "a" + nt.text[i]) for i in sorted(ats)])
+    # Each "a" maps to its "@", so a finding that starts with it (@rrested) shows it.
+    view_starts, view_ends = view._offsets()
+    for inserted, i in enumerate(sorted(ats)):
+        view_starts[i + inserted] = ats[i]
+        view_ends[i + inserted] = ats[i] + 1
+    return view
+
+
+def leet_view(nt: NormalisedText) -> NormalisedText:
+    """``nt`` with its leetspeak decoded (digits one character for one, an "a" for each
+    "@"), itself if there is none."""
+    view = _at_view(nt)
+    text = view.text
+    decoded = decode_leet(text)
+    if decoded != text:
+        view = view.with_edits([(i, i + 1, c) for i, (old, c) in enumerate(zip(text, decoded)) if old != c])
+    if view is not nt:
+        view.digits_text = nt.digits_text
     return view
 
 
