@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from compliance_check.text.normalise import _mapped_normalise, leet_view, normalise, spaced_view
+from compliance_check.text.variants import compile_variants
 
 from conftest import checker_for
 
@@ -114,6 +115,16 @@ def test_latin_variant_rewritten_as_a_word():
     f = only(checker_for("basic.yaml").check("you sb"), "FX-INSULT")
     assert f.matched == "sb"
     assert f.span == (4, 6)
+
+
+def test_pinyin_words_rewritten_to_characters_lose_the_space_between_them():
+    table = compile_variants({"刑事": ["xing shi"], "案件": ["an jian"]})
+    text = "就变成 xing shi an jian 了"
+    nt = table.apply(normalise(text))
+    assert nt.text == "就变成刑事案件了"
+    assert text[slice(*nt.span(3, 7))] == "xing shi an jian"
+    # a pinyin word that stays Latin keeps its space
+    assert table.apply(normalise("xing shi an")).text == "刑事 an"
 
 
 def test_variants_do_not_apply_without_the_pack_table():

@@ -40,7 +40,14 @@ class VariantTable:
                 continue
             if latin_end and end < last and is_latin(text[end]):
                 continue
-            edits.append((start, end, self.canonical[index]))
+            canonical = self.canonical[index]
+            if edits and edits[-1][1] + 1 == start and text[start - 1] == " ":
+                before_start, before_end, before = edits[-1]
+                if not is_latin(before[-1]) and not is_latin(canonical[0]):
+                    # "xing shi an jian" -> 刑事案件: the space that parted two pinyin
+                    # words parts nothing once both are characters
+                    edits[-1] = (before_start, before_end + 1, before)
+            edits.append((start, end, canonical))
         return nt.with_edits(edits)
 
 
