@@ -230,6 +230,10 @@ def clause_checker(tmp_path_factory) -> Checker:
         ("We will never call you at night, but we post about your debt on Friday.", ["SHAME"]),
         ("We do not care, pay today or we tell your employer.", ["TELL"]),
         ("We will never lie to you, so we tell your employer today.", ["TELL"]),
+        # A negation inside a subordinate clause (although, because ...) ends at its comma.
+        ("Although we do not enjoy it, a letter will tell your employer.", ["TELL"]),
+        ("Since we do not hear back, a letter will tell your employer.", ["TELL"]),
+        ("We do not call, write or tell your employer.", []),  # no subordinator: a list
         # A full stop inside an abbreviation or a number ends no clause; a sentence's does.
         ("We will never (not for $312.00 or any sum) post about your debt.", []),
         ("We will never, as the U.S. rules say, post about your debt.", []),

@@ -187,7 +187,8 @@ class Cues:
         original = nt.original
         cue_start_original, cue_end_original = nt.span(cue_start, cue_end)
         hit_start, hit_end = nt.span(start, end)
-        if cue_end < start and _ends_clause(original, cue_end_original, hit_start, listing=bool(_NEGATION.search(cue))):
+        listing = bool(_NEGATION.search(cue)) and not _subordinate(original, cue_start_original)
+        if cue_end < start and _ends_clause(original, cue_end_original, hit_start, listing=listing):
             return False
         if _conditional(nt, cue_start, cue_start_original):
             return False
@@ -213,6 +214,21 @@ def _ends_clause(original: str, start: int, end: int, listing: bool) -> bool:
         if any(word in _NEW_CLAUSE_WORDS for word in words):
             return True
     return False
+
+
+# Words that open a subordinate clause: a negation inside one ends at its comma
+# ("although your agreement does not provide for it, a $95 fee has been added").
+_SUBORDINATORS = frozenset("although though whereas while since because".split())
+
+
+def _subordinate(original: str, cue_start: int) -> bool:
+    """Whether the cue at ``original[cue_start]`` stands in a clause that a subordinating
+    word (although, because ...) opens."""
+    before = original[max(0, cue_start - LATIN_CLAUSE_REACH):cue_start]
+    ends = [i for i, ch in enumerate(before) if ch in _CLAUSE_ENDS and ch != "," and not _inner_full_stop(before, i)]
+    clause = before[ends[-1] + 1:] if ends else before
+    words = re.findall(r"[a-z]+", clause.lower())
+    return any(word in _SUBORDINATORS for word in words)
 
 
 def _inner_full_stop(text: str, i: int) -> bool:
