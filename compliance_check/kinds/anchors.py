@@ -43,6 +43,9 @@ _COMMON = frozenset(
     "年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其"
     "些主样理心她本前开但因只从想实您请款钱日月号元贷借将把被给向次"
 ).union(
+    # words of nearly every Chinese collection message
+    "还款 借款 欠款 逾期 还钱 贷款 您好 尽快 联系 通知".split()
+).union(
     "a an and are as at be by call can do for from have has i in is it may me my no not "
     "now of on or our pay please so that the this to today us we will with you your "
     "reply stop opt out".split()
