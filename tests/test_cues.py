@@ -257,6 +257,7 @@ def clause_checker(tmp_path_factory) -> Checker:
         ("We do not tell your employer about your account.", []),
         ("If you do not pay we will tell your employer.", ["TELL"]),
         ("要是你不会主动还款我们就告诉你单位领导", ["TELL"]),
+        ("If you and your wife do not pay, a letter will tell your employer.", ["TELL"]),  # English reaches further
         # A report in a condition still reports.
         ("如果有人跟您说我们会公开您的欠款，那是谣言。", []),
         # Too far on: the cue does not reach.

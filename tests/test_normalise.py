@@ -187,6 +187,7 @@ def test_a_cyrillic_lookalike_disguise_is_caught():
 @pytest.mark.parametrize("text, folded", [
     ("w3 kn0w wh3re u p4rk", "w3 know where u park"),  # "w3": one letter, left alone
     ("D1str1ct C0urt 0ff1cer", "district court officer"),
+    ("t@ke 0ut 0ur l0an", "take out our loan"),  # a leading 0 starts no number
     ("your 1st payment at 10am, apt 4b, w2, 401k, mp3", "your 1st payment at 10am apt 4b w2 401k mp3"),
     ("card 4111111111111111abc", "card 4111111111111111abc"),  # three digits in a row: a number
     ("Hi {name}, c0urt", "hi \ufdd0 court"),  # a placeholder does not make the message non-Latin

@@ -69,6 +69,7 @@ _NEGATION = re.compile(r"[不没别勿未无禁]|\b(?:not|never|no|nobody|dont|w
 # Words that make a negation the condition of what follows (如果不还, if you don't pay).
 _CONDITIONS = ("如果", "要是", "假如", "若是", "只要", "一旦", " if ", " unless ", " when ", " once ")
 CONDITION_REACH = 12
+LATIN_CONDITION_REACH = 30
 # Titles whose full stop ends no sentence ("Mr. Lane").
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "jr", "sr", "inc", "ltd"})
 # Words that open a new clause after a comma, so a negation before the comma stops there
@@ -250,6 +251,10 @@ def _inner_full_stop(text: str, i: int) -> bool:
 def _conditional(nt: NormalisedText, cue_start: int, cue_start_original: int) -> bool:
     """Whether a condition word (如果, if ...) stands shortly before the cue in its clause."""
     before = max(0, cue_start - CONDITION_REACH)
+    if nt.text[before:cue_start].isascii():
+        # English words are longer: "if the payment doesn't clear" puts 15 characters
+        # between the condition and its negation
+        before = max(0, cue_start - LATIN_CONDITION_REACH)
     padded = f" {nt.text[before:cue_start]} "
     for word in _CONDITIONS:
         found = padded.rfind(word)

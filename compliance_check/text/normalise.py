@@ -36,7 +36,8 @@ _SPACE_BESIDE_NON_WORD = re.compile(f" (?={_NON_WORD})| (?<={_NON_WORD} )")
 # digits in a row: a number glued to a word ("4111111111111111abc") stays a number.
 _LEET = str.maketrans("013457", "oieast")
 _LATIN_TOKEN = re.compile(r"[a-z0-9]+")
-_NOT_LEET = re.compile(r"[0-9]+[a-z]{1,2}|[a-z]{1,2}[0-9]+|.*[0-9]{3}.*")
+# (a number does not start with 0: "0ut", "0ur" are words)
+_NOT_LEET = re.compile(r"[1-9][0-9]*[a-z]{1,2}|[a-z]{1,2}[0-9]+|.*[0-9]{3}.*")
 
 
 def _unleet_word(match: re.Match) -> str:
