@@ -188,16 +188,17 @@ class Cues:
         original = nt.original
         cue_start_original, cue_end_original = nt.span(cue_start, cue_end)
         hit_start, hit_end = nt.span(start, end)
-        listing = bool(_NEGATION.search(cue)) and not _subordinate(original, cue_start_original)
+        negating = bool(_NEGATION.search(cue))
+        listing = negating and not _subordinate(original, cue_start_original)
         if cue_end < start and _ends_clause(original, cue_end_original, hit_start, listing=listing):
             return False
         # A negation in a condition negates nothing (if you do not pay ...); a report in
         # one still reports (如果有人让您另交结清费, if anyone threatens to sue you).
-        if _NEGATION.search(cue) and _conditional(nt, cue_start, cue_start_original):
+        if negating and _conditional(nt, cue_start, cue_start_original):
             return False
         # A negation in a question is rhetorical (你以为我们不会去你单位吗？); a report
         # of someone's question is not (有人跟您说欠钱会坐牢？).
-        return not (_NEGATION.search(cue) and _is_question(original, hit_end))
+        return not (negating and _is_question(original, hit_end))
 
 
 def _ends_clause(original: str, start: int, end: int, listing: bool) -> bool:
