@@ -1,11 +1,15 @@
 """``compliance-check serve`` as a process: graceful stop, and one-line errors."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import threading
 from urllib.parse import urlsplit
 from urllib.request import urlopen
+
+import pytest
 
 from tests.service_helpers import REPO, start_server
 
@@ -34,3 +38,22 @@ def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path):
                 env={"COMPLIANCE_CHECK_MAX_MESSAGES": "lots"})
     assert bad.returncode == 2
     assert "COMPLIANCE_CHECK_MAX_MESSAGES" in bad.stderr and bad.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="SCHED_BATCH is Linux's")
+def test_worker_threads_run_batch_scheduled_and_the_socket_loop_does_not():
+    from flask import Flask
+
+    from compliance_check.serve import create_server
+
+    app = Flask("policy")
+    app.get("/policy")(lambda: {"policy": os.sched_getscheduler(0)})
+    server = create_server(app, "127.0.0.1", 0, 2)
+    loop = threading.Thread(target=server.run, daemon=True)
+    loop.start()
+    try:
+        with urlopen(f"http://127.0.0.1:{server.effective_port}/policy", timeout=10) as r:
+            assert json.load(r)["policy"] == os.SCHED_BATCH
+        assert os.sched_getscheduler(0) != os.SCHED_BATCH  # only waitress's worker threads switch
+    finally:
+        server.close()
