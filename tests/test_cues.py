@@ -267,3 +267,39 @@ def clause_checker(tmp_path_factory) -> Checker:
 def test_a_clause_cue_reaches_on_within_its_clause(clause_checker, text, expected):
     assert rules(clause_checker, text) == expected
 
+
+
+QUOTING = """\
+id: quotes-test
+version: 1.0.0
+title: quotes
+rules:
+  - id: VISIT
+    kind: terms
+    category: threat_violence
+    severity: error
+    message: m
+    terms: [上门, 曝光, pay you a visit, accidents happen]
+    except_before: [您说的]
+    except_after: [相威胁, was not from]
+    except_in_clause: [有人跟您讲, whoever told you]
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("您说的“上门”我们不会做", []),  # the before-cue stands before the opening mark
+        ("您说的要上门我们不会做", ["VISIT"]),  # no quotation: the cue is not right before the hit
+        ("有人以「找人上门」「发朋友圈曝光」相威胁，请报警", []),  # the after-cue follows the closing mark
+        ("有人以找人上门为由，相威胁", ["VISIT"]),
+        ('有人跟您讲"明天上门，再不还就曝光"，那不是我们', []),  # a comma inside the quotation ends no clause
+        ('有人跟您讲明天上门，再不还就曝光', ["VISIT"]),
+        ("明天“上门”拜访", ["VISIT"]),  # quoted with nothing that reports or disowns it
+        ("Whoever told you that someone would 'pay you a visit' or that 'accidents happen' was not from our office.", []),
+        ("We don't send people, but we'll pay you a visit if you won't call.", ["VISIT"]),  # apostrophes are no marks
+        ("Your kids' school is near. We'll pay you a visit.", ["VISIT"]),
+    ],
+)
+def test_a_quoted_hit_is_judged_at_its_quotation_marks(tmp_path_factory, text, expected):
+    assert rules(checker_of(tmp_path_factory, QUOTING), text) == expected

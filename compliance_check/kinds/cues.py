@@ -16,6 +16,9 @@ nothing but list punctuation (removed by normalisation) or a coordinating word (
 或者, 及, 以及, 与, and, or, nor) is negated with it, so 不会给您的家人、同事或者朋友打电话
 and "we will not call your employer, family or friends" pass.
 
+A hit inside quotation marks is also judged as its whole quotation (``text/quotes.py``),
+so the cues at the marks count: 您说的“爆通讯录”我们绝对不会做, 以“上门”相威胁.
+
 A negation often stands a few words before what it negates: 我司不会在任何公开场合或网络
 平台发布您的欠款信息. An ``except_in_clause`` cue negates a hit anywhere later in the same
 clause, up to ``CLAUSE_REACH`` normalised characters on (``LATIN_CLAUSE_REACH`` over Latin
@@ -48,6 +51,7 @@ from functools import lru_cache
 import ahocorasick_rs
 
 from ..text.normalise import NormalisedText
+from ..text.quotes import ANY_MARK, quotation
 
 # What may stand between two items of one list once normalisation has removed the
 # punctuation (、 , ; /): nothing, or a coordinating word.
@@ -130,7 +134,20 @@ class Cues:
 
     def negates(self, nt: NormalisedText, start: int, end: int) -> bool:
         """Whether the hit ``nt.text[start:end]`` sits right after a ``before`` cue, right
-        before an ``after`` cue, or later in the clause of a ``clause`` cue."""
+        before an ``after`` cue, or later in the clause of a ``clause`` cue; a hit inside
+        quotation marks also where its quotation does (您说的“爆通讯录”, 以“上门”相威胁)."""
+        if self._negates_at(nt, start, end):
+            return True
+        if not ANY_MARK.search(nt.original):
+            return False
+        held = quotation(nt.original, *nt.span(start, end))
+        if held is None:
+            return False
+        quoted_start, quoted_end = nt.index_at(held[0]), nt.index_at(held[1])
+        return (quoted_start, quoted_end) != (start, end) and quoted_start < quoted_end \
+            and self._negates_at(nt, quoted_start, quoted_end)
+
+    def _negates_at(self, nt: NormalisedText, start: int, end: int) -> bool:
         text = nt.text
         if self.before:
             pos = start - 1 if start and text[start - 1] == " " else start

@@ -13,7 +13,7 @@ same whitespace rule, so they produce the same text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import compress
 
 from .chartable import PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text, keep_list
@@ -172,6 +172,11 @@ class NormalisedText:
         """Original (start, end) of normalised text[start:end]; end exclusive, end > start."""
         starts, ends = self._offsets()
         return starts[start], ends[end - 1]
+
+    def index_at(self, offset: int) -> int:
+        """The first normalised index whose character starts at or after ``offset`` of
+        the original (``len(text)`` if none does)."""
+        return bisect_left(self._offsets()[0], offset)
 
     def _offsets(self) -> tuple[list[int], list[int]]:
         if self._starts is None:

@@ -1,0 +1,82 @@
+"""Quotation marks around a stretch of the original text.
+
+Lawful messages quote the words they refute: 您说的“爆通讯录”我们绝对不会做, whoever told
+you that someone would 'pay you a visit' was not from our office. The cue lists of a rule
+(``kinds/cues.py``) judge a quoted hit at the edges of its quotation, where the reporting
+or disowning words stand.
+
+Paired marks (“ ” 「 」 『 』 ‘ ’) and straight ones (" and ') count. A straight single
+quote between two letters or digits is an apostrophe (don't, O'Brien), never a mark.
+"""
+from __future__ import annotations
+
+import re
+
+# How far, in original characters, a hit may stand from the marks around it: a quotation
+# is a phrase or a sentence, not a letter.
+QUOTE_REACH = 80
+_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’"}
+_CLOSERS = frozenset(_PAIRS.values())
+ANY_MARK = re.compile("[\"'“”「」『』‘’]")
+
+
+def quotation(original: str, start: int, end: int) -> tuple[int, int] | None:
+    """``(after the opening mark, at the closing mark)`` of the quotation that holds
+    ``original[start:end]``, or None when it stands in none. A list of quotations
+    (「上门」「曝光」, 'a visit' or 'an accident') closes with its last one."""
+    for i in range(start - 1, max(0, start - QUOTE_REACH) - 1, -1):
+        c = original[i]
+        if c == '"':
+            # Straight double marks alternate: an even number before this one opens it.
+            if original.count('"', 0, i) % 2:
+                return None
+            close = original.find('"', end, end + QUOTE_REACH)
+        elif c == "'":
+            if _word_at(original, i - 1) and _word_at(original, i + 1):
+                continue  # an apostrophe: don't, O'Brien
+            if not _opens(original, i):
+                return None
+            close = next((j for j in range(end, min(len(original), end + QUOTE_REACH))
+                          if original[j] == "'" and _closes(original, j)), -1)
+        elif c in _PAIRS:
+            close = original.find(_PAIRS[c], end, end + QUOTE_REACH)
+        elif c in _CLOSERS:
+            return None  # a quotation ends between it and the hit
+        else:
+            continue
+        return (i + 1, _last_of_run(original, close)) if close >= 0 else None
+    return None
+
+
+# What may stand between quotations of one list: 以“上门”“曝光”相威胁, 'visit' or 'accidents'.
+_BETWEEN_LISTED = re.compile(r"[\s、，,/]*(?:(?:和|或|或者|及|与|and|or)\s*)?")
+
+
+def _last_of_run(original: str, close: int) -> int:
+    """The closing mark of the last quotation in the list that the one closing at
+    ``close`` starts, so that a cue after the list covers all of it."""
+    while True:
+        gap = _BETWEEN_LISTED.match(original, close + 1)
+        opening = gap.end() if gap else close + 1
+        if opening >= len(original) or original[opening] not in _PAIRS and original[opening] not in "\"'":
+            return close
+        following = quotation(original, opening + 1, opening + 1) if opening + 1 < len(original) else None
+        if following is None or following[0] != opening + 1:
+            return close
+        close = following[1]
+
+
+def _word_at(original: str, i: int) -> bool:
+    """Whether ``original[i]`` is a letter or digit of an alphabetic script, which an
+    apostrophe joins (don't); Chinese characters stand beside quotation marks unjoined."""
+    return 0 <= i < len(original) and original[i].isalnum() and ord(original[i]) < 0x2E80
+
+
+def _opens(original: str, i: int) -> bool:
+    """Whether the single mark at ``i`` may open: no letter right before it, no space after."""
+    return not _word_at(original, i - 1) and i + 1 < len(original) and not original[i + 1].isspace()
+
+
+def _closes(original: str, i: int) -> bool:
+    """Whether the single mark at ``i`` may close: no space right before it, no letter after."""
+    return i > 0 and not original[i - 1].isspace() and not _word_at(original, i + 1)
