@@ -17,7 +17,10 @@ import re
 QUOTE_REACH = 80
 _PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 _CLOSERS = frozenset(_PAIRS.values())
-ANY_MARK = re.compile("[\"'“”「」『』‘’]")
+# A mark that can open or close a quotation: apostrophes (don't, don’t) are far more
+# common in English messages and are not worth a look.
+_LETTER = "A-Za-z0-9\u00c0-\u024f"
+ANY_MARK = re.compile(f"[\"“”「」『』‘]|(?<![{_LETTER}])['’]|['’](?![{_LETTER}])")
 
 
 def quotation(original: str, start: int, end: int) -> tuple[int, int] | None:
@@ -31,15 +34,16 @@ def quotation(original: str, start: int, end: int) -> tuple[int, int] | None:
             if original.count('"', 0, i) % 2:
                 return None
             close = original.find('"', end, end + QUOTE_REACH)
+        elif c in "'’" and _word_at(original, i - 1) and _word_at(original, i + 1):
+            continue  # an apostrophe: don't, don’t, O'Brien
         elif c == "'":
-            if _word_at(original, i - 1) and _word_at(original, i + 1):
-                continue  # an apostrophe: don't, O'Brien
             if not _opens(original, i):
                 return None
             close = next((j for j in range(end, min(len(original), end + QUOTE_REACH))
                           if original[j] == "'" and _closes(original, j)), -1)
         elif c in _PAIRS:
-            close = original.find(_PAIRS[c], end, end + QUOTE_REACH)
+            close = next((j for j in range(end, min(len(original), end + QUOTE_REACH)) if original[j] == _PAIRS[c]
+                          and not (_word_at(original, j - 1) and _word_at(original, j + 1))), -1)
         elif c in _CLOSERS:
             return None  # a quotation ends between it and the hit
         else:
