@@ -268,7 +268,6 @@ def test_a_clause_cue_reaches_on_within_its_clause(clause_checker, text, expecte
     assert rules(clause_checker, text) == expected
 
 
-
 QUOTING = """\
 id: quotes-test
 version: 1.0.0

@@ -5,8 +5,8 @@ you that someone would 'pay you a visit' was not from our office. The cue lists 
 (``kinds/cues.py``) judge a quoted hit at the edges of its quotation, where the reporting
 or disowning words stand.
 
-Paired marks (“ ” 「 」 『 』 ‘ ’) and straight ones (" and ') count. A straight single
-quote between two letters or digits is an apostrophe (don't, O'Brien), never a mark.
+Paired marks (“ ” 「 」 『 』 ‘ ’) and straight ones (" and ') count. A single quote (' or ’)
+between two letters or digits is an apostrophe (don't, don’t, O'Brien), never a mark.
 """
 from __future__ import annotations
 
