@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from compliance_check import Checker, load_packs
-from compliance_check.text.normalise import leet_view, normalise
+from compliance_check.text.normalise import leet_view, normalise, spaced_view
 
 from conftest import fixture_path
 from checksums import cn_id, full_width, luhn
@@ -49,10 +49,11 @@ def _key(finding: dict) -> str:
 
 def reference_findings(checker: Checker, text: str, channel: str | None) -> list[dict]:
     """Every in-scope rule of every group, evaluated on the group's own scan."""
-    base = leet_view(normalise(text))
+    # The views the scan reads: spaced letters joined, then leetspeak decoded.
+    base = leet_view(spaced_view(normalise(text)))
     findings = []
     for group in checker.compiled.groups:
-        nt = group.variants.apply(leet_view(normalise(text)))
+        nt = group.variants.apply(leet_view(spaced_view(normalise(text))))
         assert nt.text == group.variants.apply(base).text
         applies = [compiled.rule.applies_to(channel) for compiled in group.rules]
         hits = group.scan(nt, applies)
@@ -267,6 +268,7 @@ messages = st.one_of(
 @given(text=messages, channel=st.sampled_from(CHANNELS))
 @example(text="你个老-赖，再不还钱就把你的事发到你通 讯 录里", channel=None)
 @example(text="We know where you live. Tell {name} he owes $2,300. Reply STOP to opt out.", channel="sms")
+@example(text="0 intro rated u m b a s s", channel=None)  # spaced letters: the reference reads the joined view too
 @example(text="卡号6222 0212 3456 7890 128，身份证110105199003071239", channel="letter")
 def test_check_equals_reference_on_generated_messages(text, channel):
     assert_equivalent(both(), text, channel)
