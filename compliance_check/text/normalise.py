@@ -13,7 +13,7 @@ same whitespace rule, so they produce the same text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from itertools import compress
 
 from .chartable import PLACEHOLDER, SPACE, ascii_keep_table, fold_table, fold_text, keep_list
@@ -117,18 +117,18 @@ def _at_view(nt: NormalisedText) -> NormalisedText:
     """``nt`` with an "a" for each "@" of the original inside or before a Latin word."""
     if not may_hold_at_for_a(nt.original) or not _latin_script(nt.text):
         return nt
-    starts, _ = nt._offsets()
     ats: dict[int, int] = {}  # normalised character after an "@" -> where the "@" is
     for at in _AT_FOR_A.finditer(nt.original):
-        i = bisect_right(starts, at.start())
+        i = nt.index_at(at.start() + 1)
         if i < len(nt.text) and nt.text[i] != " " and i not in ats:
             ats[i] = at.start()
     if not ats:
         return nt
-    view = nt.with_edits([(i, i + 1, "a" + nt.text[i]) for i in sorted(ats)])
+    after_ats = sorted(ats)
+    view = nt.with_edits([(i, i + 1, "a" + nt.text[i]) for i in after_ats])
     # Each "a" maps to its "@", so a finding that starts with it (@rrested) shows it.
     view_starts, view_ends = view._offsets()
-    for inserted, i in enumerate(sorted(ats)):
+    for inserted, i in enumerate(after_ats):
         view_starts[i + inserted] = ats[i]
         view_ends[i + inserted] = ats[i] + 1
     return view

@@ -17,9 +17,13 @@ import re
 QUOTE_REACH = 80
 _PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 _CLOSERS = frozenset(_PAIRS.values())
+# Letters and digits of the alphabetic scripts (Latin, Greek, Cyrillic: homoglyph
+# disguises), which an apostrophe joins (don't); Chinese characters stand beside quotation
+# marks unjoined.
+_LETTER = "A-Za-z0-9\u00c0-\u052f"
+_IS_LETTER = re.compile(f"[{_LETTER}]")
 # A mark that can open or close a quotation: apostrophes (don't, don’t) are far more
 # common in English messages and are not worth a look.
-_LETTER = "A-Za-z0-9\u00c0-\u024f"
 ANY_MARK = re.compile(f"[\"“”「」『』‘]|(?<![{_LETTER}])['’]|['’](?![{_LETTER}])")
 
 
@@ -71,9 +75,8 @@ def _last_of_run(original: str, close: int) -> int:
 
 
 def _word_at(original: str, i: int) -> bool:
-    """Whether ``original[i]`` is a letter or digit of an alphabetic script, which an
-    apostrophe joins (don't); Chinese characters stand beside quotation marks unjoined."""
-    return 0 <= i < len(original) and original[i].isalnum() and ord(original[i]) < 0x2E80
+    """Whether ``original[i]`` is one of ``_LETTER``."""
+    return 0 <= i < len(original) and _IS_LETTER.match(original[i]) is not None
 
 
 def _opens(original: str, i: int) -> bool:
