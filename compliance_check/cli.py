@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any, Iterator, NoReturn, Sequence, TextIO
 
 from . import __version__
@@ -91,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("packs", nargs="*", help="pack ids, files or folders (default: every bundled pack)")
     p = psub.add_parser("test", help="run every rule's violating and compliant examples")
     p.add_argument("packs", nargs="*", help="pack ids, files or folders (default: every bundled pack)")
+    p = psub.add_parser("train", help="fit a classifier rule's model on labelled corpora (needs scikit-learn)")
+    p.add_argument("corpus", nargs="+", help="JSON Lines corpus files, eval's format")
+    p.add_argument("--out", required=True, help="the model file to write (JSON)")
+    p.add_argument("--ngrams", default="2-4", metavar="LOW-HIGH", help="n-gram lengths in characters (default: 2-4)")
+    p.add_argument("--c", type=float, default=32.0, help="inverse L1 regularisation strength: larger keeps more n-grams (default: 32)")
+    p.add_argument("--min-df", type=int, default=2, help="an n-gram must occur in this many messages to be a feature (default: 2)")
     add_service_parsers(sub)
     return parser
 
@@ -255,7 +262,24 @@ def cmd_packs(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         print(f"{report.rules} rules, {report.examples} examples, {len(report.failures)} failures"
               + (f", {report.rules_without_examples} rules without examples" if report.rules_without_examples else ""), file=out)
         return EXIT_FINDINGS if report.failures else EXIT_CLEAN
+    if action == "train":
+        return _train(args, out)
     raise UsageError(f"unknown packs action {action!r}")
+
+
+def _train(args: argparse.Namespace, out: TextIO) -> int:
+    from .packs.train import train
+
+    low, _, high = args.ngrams.partition("-")
+    if not (low.isdigit() and high.isdigit() and 1 <= int(low) <= int(high) <= 8):
+        raise UsageError(f"--ngrams {args.ngrams!r}: expected LOW-HIGH, 1 <= LOW <= HIGH <= 8")
+    if args.c <= 0 or args.min_df < 1:
+        raise UsageError("--c must be above 0 and --min-df at least 1")
+    model = train([Path(p) for p in args.corpus], (int(low), int(high)), args.c, args.min_df)
+    Path(args.out).write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{args.out}: {len(model['violation']['weights'])} n-grams in the violation model, "
+          f"{len(model['categories'])} category models, from {sum(model['messages'].values())} messages", file=out)
+    return EXIT_CLEAN
 
 
 def _pack_dict(pack: Any) -> dict[str, Any]:

@@ -11,6 +11,14 @@ and where it needs them (``kind_function`` supplies the defaults):
 - ``phrases(params) -> list[(role, phrase)]``: literal phrases the pack's one
   Aho-Corasick automaton should find for it (role ``term``, ``a``, ``b``, ...);
 - ``compile(params)``: whatever the kind needs prepared once (a regex, a detector list);
+  or ``compile_rule(rule)`` instead, for a kind that needs more of the rule than its
+  params (the classifier: its category, and the pack file its model sits beside);
+- optionally ``check_rule(raw, folder) -> list[(path, message)]``: problems only the
+  files beside the pack (``folder``) can show (a classifier's model file);
+- optionally ``prefilter(params, prepared) -> Prefilter``: weighted phrases for the
+  shared scan and ``prefilter.opens(total, length)``: the rule runs only when the
+  weights of its phrases found (with repeats) open it. Rules sharing a model return
+  the same object, which the scan weighs once per message;
 - optionally ``NEEDS_ALL_ROLES``: roles that must all have hits before the rule runs;
 - optionally ``make_gate(params) -> gate``: ``gate(nt) -> bool`` is a cheap test, run
   once per message for all rules sharing it (return the same function object), without
@@ -64,6 +72,6 @@ def kind_function(kind: ModuleType, name: str):  # noqa: ANN201 - one of the int
 
 
 def registry() -> dict[str, ModuleType]:
-    from . import near, pattern, pii, required, terms
+    from . import classifier, near, pattern, pii, required, terms
 
-    return {m.KIND: m for m in (terms, pattern, near, required, pii)}
+    return {m.KIND: m for m in (terms, pattern, near, required, pii, classifier)}

@@ -57,6 +57,8 @@ class MatchGroup:
     boundary_terms: list[str]
     # rule index -> roles that must all have hits before the rule is worth running (near: a and b)
     needs: dict[int, frozenset[str]]
+    # rules that run when the scan's weighted phrases open their prefilter (classifier)
+    prefiltered: list[tuple[int, Any]] = field(default_factory=list)
 
     def scan(self, nt: NormalisedText, applies: list[bool]) -> "Hits":
         """This group's phrase hits in ``nt``, for the rules that apply."""
@@ -100,6 +102,7 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
     boundary_terms: list[str] = []
     unconditional: list[int] = []
     needs: dict[int, frozenset[str]] = {}
+    prefiltered: list[tuple[int, Any]] = []
 
     def key_of(phrase: str) -> str:
         # Phrases go through the pack's variants too, as messages do, so a term
@@ -117,8 +120,12 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
             if rule.except_before or rule.except_after or rule.except_in_clause:
                 cues = Cues(*(tuple(dict.fromkeys(filter(None, map(key_of, side))))
                               for side in (rule.except_before, rule.except_after, rule.except_in_clause)))
-            rules.append(CompiledRule(rule, pack, kind, kind_function(kind, "compile")(rule.params),
-                                      make_gate(rule.params) if make_gate else None, cues))
+            compile_rule = getattr(kind, "compile_rule", None)
+            prepared = compile_rule(rule) if compile_rule else kind_function(kind, "compile")(rule.params)
+            rules.append(CompiledRule(rule, pack, kind, prepared, make_gate(rule.params) if make_gate else None, cues))
+            make_prefilter = getattr(kind, "prefilter", None)
+            if make_prefilter is not None:
+                prefiltered.append((index, make_prefilter(rule.params, prepared)))
             own = kind_function(kind, "phrases")(rule.params)
             if rule.kind in ("pii", "required") or (rule.kind == "pattern" and not own):
                 unconditional.append(index)
@@ -150,6 +157,7 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
         unconditional=unconditional,
         boundary_terms=boundary_terms,
         needs=needs,
+        prefiltered=prefiltered,
     )
 
 
@@ -187,6 +195,10 @@ class CompiledPacks:
     # pairs of spaced letters (no owners): a message with one is scanned again as its
     # ``leet_view`` of its ``spaced_view``.
     disguise_indexes: frozenset[int] = frozenset()
+    # Per distinct prefilter (a classifier's model): its weight for every automaton
+    # pattern index (0.0 for all but its phrases), the prefilter, and the
+    # (group, rule) pairs it opens.
+    weighers: tuple[tuple[tuple[float, ...], Any, tuple[tuple[int, int], ...]], ...] = ()
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -306,12 +318,16 @@ class CompiledPacks:
         if not hits and not disguised and not plan.unconditional:
             # The common case: nothing but gates to try, and most messages open none.
             opened = _open_gates(base, plan)
+            if self.weighers and indexes:
+                self._weigh(indexes, len(text), plan, opened)
             if not opened:
                 return []
             return self._gated_only(base, plan, _unpadded(matches) if padded else matches, indexes, opened)
         if padded:
             matches = _unpadded(matches)
         opened = _open_gates(base, plan)
+        if self.weighers and indexes:
+            self._weigh(indexes, len(text), plan, opened)
         excepting = plan.excepting.intersection(indexes)  # the exception phrases found
         out = []
         for group_index in sorted(set(hits).union(disguised, opened, plan.unconditional)):
@@ -342,6 +358,16 @@ class CompiledPacks:
             out.append((group, nt, group_hits, sorted(candidates)))
         return out
 
+
+    def _weigh(self, indexes: list[int], length: int, plan: "_ChannelPlan", opened: dict[int, list[int]]) -> None:
+        """Add to ``opened`` the rules whose prefilter the phrases found (``indexes``,
+        with repeats) open, for a text of ``length`` characters."""
+        for weights, prefilter, members in self.weighers:
+            total = sum(map(weights.__getitem__, indexes))
+            if total > 0 and prefilter.opens(total, length):
+                for group_index, rule_index in members:
+                    if plan.applies[group_index][rule_index]:
+                        opened.setdefault(group_index, []).append(rule_index)
 
     def _word_form_groups(self, text: str) -> set[int]:
         """The groups with a variant form of Latin words in non-ASCII ``text``."""
@@ -503,10 +529,25 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
         owners.setdefault(form, []).extend((group_index, _VARIANT, "variant") for group_index in form_groups)
     for pair in LEET_PAIRS + SPACED_PAIRS:
         owners.setdefault(pair, [])
+    prefilters: dict[int, tuple[Any, list[tuple[int, int]]]] = {}
+    for group_index, group in enumerate(groups):
+        for rule_index, prefilter in group.prefiltered:
+            prefilters.setdefault(id(prefilter), (prefilter, []))[1].append((group_index, rule_index))
+    for prefilter, _ in prefilters.values():
+        for phrase in prefilter.weights:
+            owners.setdefault(phrase, [])
     phrases = list(owners)
+    position = {p: i for i, p in enumerate(phrases)}
+    weighers = []
+    for prefilter, members in prefilters.values():
+        weights = [0.0] * len(phrases)
+        for phrase, weight in prefilter.weights.items():
+            weights[position[phrase]] = weight
+        weighers.append((tuple(weights), prefilter, tuple(members)))
     disguise_pairs = frozenset(LEET_PAIRS + SPACED_PAIRS)
     return CompiledPacks(
         disguise_indexes=frozenset(i for i, p in enumerate(phrases) if p in disguise_pairs),
+        weighers=tuple(weighers),
         form_finder=ahocorasick_rs.AhoCorasick(list(padded)) if padded else None,
         form_groups=tuple(tuple(g) for g in padded.values()),
         lettered_forms=all(_LATIN_LETTER.search(form) for form in padded),

@@ -110,6 +110,10 @@ def _local_problems(pack: PackFile) -> list[Problem]:
         kind = kinds.get(rule["kind"]) or contact_registry()[rule["kind"]]
         for sub, message in kind_function(kind, "check_params")(rule):
             problems.append(pack.problem(("rules", i, *sub), message))
+        check_rule = getattr(kind, "check_rule", None)
+        if check_rule is not None:
+            for sub, message in check_rule(rule, Path(pack.file).parent):
+                problems.append(pack.problem(("rules", i, *sub), message))
         for field in ("except_before", "except_after", "except_in_clause"):
             if field in rule and rule["kind"] not in _CUED_KINDS:
                 problems.append(pack.problem(("rules", i, field), f"{field} applies to {', '.join(sorted(_CUED_KINDS))} rules only, not to {rule['kind']}"))

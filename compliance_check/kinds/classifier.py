@@ -1,0 +1,271 @@
+"""``classifier``: a linear model over character n-grams, trained on a labelled corpus.
+
+Phrase rules reach the wording they were written for; collectors keep finding new
+wording for the same threat. A classifier rule scores the whole message with a
+sparse logistic-regression model shipped beside the pack (``model:``, a JSON file
+that ``compliance-check packs train`` writes from a labelled corpus), and fires when
+
+- the message's probability of being a violation is at least ``threshold``, and
+- the model's category model ranks the rule's ``category`` first among the categories.
+
+So a pack holds one classifier rule per category, all naming the same model: each
+carries its category's citation, message and suggestion. The finding's span is the
+evidence: the run of text around the n-gram that raised the score most.
+
+Features: every n-gram (lengths ``ngrams`` in the model, 2 to 4 characters by default)
+of the normalised text, less those that begin or end with a space, counted, and
+scaled by ``1 / sqrt(number of n-gram positions)`` so that long messages do not score
+higher for their length. Only n-grams the training kept (L1 regularisation keeps a few
+hundred) carry a weight, and the model file lists them, so it can be read and reviewed.
+
+Cost: the violation model's positive n-grams join the packs' one Aho-Corasick scan,
+and a message is scored only when they alone could lift it over the threshold
+(negative weights only lower a score, so this skips nothing that would fire).
+
+Failing example (the bundled ``cn-collection.model.json``, threshold 0.5)::
+
+    你要是再拖着不还，后果自己掂量，别怪我们不客气   -> finding, threat_violence
+
+Passing example::
+
+    您的借款已逾期3天，请于{due_date}前通过官方App还款，如有困难可申请协商分期
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+import ahocorasick_rs
+
+from ..packs.model import Rule
+from . import Match, MatchContext
+
+KIND = "classifier"
+MODEL_FORMAT = 1
+DEFAULT_THRESHOLD = 0.5
+
+
+def ngram_positions(length: int, low: int, high: int) -> int:
+    """How many n-grams of lengths ``low``..``high`` a text of ``length`` characters has."""
+    return sum(max(0, length - n + 1) for n in range(low, high + 1))
+
+
+def length_scale(length: int, low: int, high: int) -> float:
+    return 1.0 / math.sqrt(max(1, ngram_positions(length, low, high)))
+
+
+def ngram_counts(text: str, low: int, high: int) -> dict[str, int]:
+    """The features of normalised ``text``: n-gram -> count, edge-space n-grams left out."""
+    counts: dict[str, int] = {}
+    for n in range(low, high + 1):
+        for i in range(len(text) - n + 1):
+            gram = text[i:i + n]
+            if gram[0] != " " and gram[-1] != " ":
+                counts[gram] = counts.get(gram, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Linear:
+    bias: float
+    weights: dict[str, float]
+
+    def logit(self, counts: dict[str, int], scale: float) -> float:
+        weights = self.weights
+        return self.bias + scale * sum(weights[g] * c for g, c in counts.items() if g in weights)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    probability: float  # of a violation
+    category: str | None  # the category model's first choice
+    evidence: tuple[int, int]  # in the normalised text
+
+
+@dataclass(eq=False)
+class Model:
+    """A trained model file, loaded. ``judge`` is thread-safe."""
+
+    path: str
+    low: int
+    high: int
+    violation: Linear
+    categories: dict[str, Linear]
+    _features: list[str] = field(default_factory=list, repr=False)
+    _feature_weights: list[float] = field(default_factory=list, repr=False)
+    _automaton: Any = field(default=None, repr=False)
+    _last: tuple[str, Judgement] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._features = list(self.violation.weights)
+        self._feature_weights = [self.violation.weights[g] for g in self._features]
+        self._automaton = ahocorasick_rs.AhoCorasick(self._features) if self._features else None
+
+    def judge(self, text: str) -> Judgement:
+        """Score normalised ``text``. The last answer is kept: every rule of the model
+        asks about the same message in turn."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        occurrences = self._automaton.find_matches_as_indexes(text, overlapping=True) if self._automaton else []
+        weights = self._feature_weights
+        scale = length_scale(len(text), self.low, self.high)
+        logit = self.violation.bias + scale * sum(weights[i] for i, _, _ in occurrences)
+        probability = _sigmoid(logit)
+        category = None
+        if self.categories:
+            counts = ngram_counts(text, self.low, self.high)
+            category = max(self.categories, key=lambda c: self.categories[c].logit(counts, scale))
+        judgement = Judgement(probability, category, _evidence(occurrences, weights, len(text)))
+        self._last = (text, judgement)
+        return judgement
+
+    def positive_features(self) -> dict[str, float]:
+        return {g: w for g, w in self.violation.weights.items() if w > 0}
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _evidence(occurrences: list[tuple[int, int, int]], weights: list[float], length: int) -> tuple[int, int]:
+    """The span of the strongest positive n-gram, grown over the positive n-grams that
+    overlap or touch it: the phrase that made the score."""
+    positive = sorted((s, e, weights[i]) for i, s, e in occurrences if weights[i] > 0)
+    if not positive:
+        return (0, length)
+    strongest = max(positive, key=lambda o: o[2])
+    start, end = strongest[0], strongest[1]
+    grown = True
+    while grown:
+        grown = False
+        for s, e, _ in positive:
+            if s <= end and e >= start and (s < start or e > end):
+                start, end = min(start, s), max(end, e)
+                grown = True
+    return (start, end)
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used; the message names the field."""
+
+
+_MODELS: dict[str, Model] = {}
+_MODELS_LOCK = Lock()
+
+
+def load_model(path: str | Path) -> Model:
+    """The model in ``path`` (loaded once per process). Raises ``ModelError``."""
+    key = str(Path(path).resolve())
+    with _MODELS_LOCK:
+        model = _MODELS.get(key)
+        if model is None:
+            model = _MODELS[key] = _read_model(Path(path))
+        return model
+
+
+def _linear(data: Any, where: str) -> Linear:
+    if not isinstance(data, dict) or not isinstance(data.get("bias"), (int, float)) or not isinstance(data.get("weights"), dict):
+        raise ModelError(f"{where}: needs a number 'bias' and an object 'weights'")
+    for gram, weight in data["weights"].items():
+        if not gram or not isinstance(weight, (int, float)):
+            raise ModelError(f"{where}.weights: {gram!r} needs a number weight")
+    return Linear(float(data["bias"]), {g: float(w) for g, w in data["weights"].items()})
+
+
+def _read_model(path: Path) -> Model:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except OSError as e:
+        raise ModelError(f"cannot read the model file: {e.strerror or e}") from None
+    except ValueError as e:
+        raise ModelError(f"not JSON: {e}") from None
+    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+        raise ModelError(f"format: expected {MODEL_FORMAT}")
+    ngrams = data.get("ngrams")
+    if not (isinstance(ngrams, list) and len(ngrams) == 2 and all(isinstance(n, int) for n in ngrams) and 1 <= ngrams[0] <= ngrams[1] <= 8):
+        raise ModelError("ngrams: expected [low, high], 1 <= low <= high <= 8")
+    categories = data.get("categories", {})
+    if not isinstance(categories, dict):
+        raise ModelError("categories: expected an object")
+    return Model(
+        path=str(path),
+        low=ngrams[0],
+        high=ngrams[1],
+        violation=_linear(data.get("violation"), "violation"),
+        categories={c: _linear(m, f"categories.{c}") for c, m in categories.items()},
+    )
+
+
+def check_rule(raw: dict[str, Any], folder: Path) -> list[tuple[tuple[str, ...], str]]:
+    """The model file the rule names (relative to the pack file's ``folder``) must load
+    and know the rule's category."""
+    path = folder / raw["model"]
+    try:
+        model = load_model(path)
+    except ModelError as e:
+        return [(("model",), f"model file {raw['model']}: {e}")]
+    category = raw.get("category")
+    if model.categories and category not in model.categories:
+        return [(("category",), f"model file {raw['model']} has no category {category!r} (it has: {', '.join(sorted(model.categories))})")]
+    return []
+
+
+@dataclass(frozen=True)
+class Prepared:
+    model: Model
+    threshold: float
+    category: str | None
+
+
+def compile_rule(rule: Rule) -> Prepared:
+    """The rule's model, found beside the pack file that defines the rule."""
+    model = load_model(Path(rule.file).parent / rule.params["model"])
+    return Prepared(model, float(rule.params.get("threshold", DEFAULT_THRESHOLD)), rule.category)
+
+
+@dataclass(eq=False)
+class Prefilter:
+    """The positive n-grams of a model and the least weighted count of them that can
+    lift a message to ``threshold``: the scan opens the model's rules only then."""
+
+    weights: dict[str, float]
+    low: int
+    high: int
+    bias: float
+    least_logit: float
+
+    def opens(self, total: float, length: int) -> bool:
+        return self.bias + total * length_scale(length, self.low, self.high) >= self.least_logit
+
+
+_PREFILTERS: dict[tuple[str, float], Prefilter] = {}
+
+
+def prefilter(params: dict[str, Any], prepared: Prepared) -> Prefilter:
+    """One per model and threshold, shared by the rules that use them."""
+    key = (prepared.model.path, prepared.threshold)
+    with _MODELS_LOCK:
+        found = _PREFILTERS.get(key)
+        if found is None:
+            model = prepared.model
+            t = prepared.threshold
+            found = _PREFILTERS[key] = Prefilter(model.positive_features(), model.low, model.high,
+                                                 model.violation.bias, math.log(t / (1 - t)))
+        return found
+
+
+def find(params: dict[str, Any], prepared: Prepared, ctx: MatchContext) -> list[Match]:
+    judgement = prepared.model.judge(ctx.nt.text)
+    if judgement.probability < prepared.threshold:
+        return []
+    if judgement.category is not None and judgement.category != prepared.category:
+        return []
+    return [Match(*judgement.evidence)]

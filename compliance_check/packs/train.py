@@ -1,0 +1,122 @@
+"""``packs train``: fit a ``classifier`` rule's model on labelled corpora.
+
+The corpus format is ``eval``'s. Two sparse logistic-regression models are fitted with
+scikit-learn (L1 penalty, liblinear, balanced class weights, fixed seed), on the
+features ``kinds/classifier.py`` reads at check time:
+
+- ``violation``: every message, violation or not;
+- ``categories``: one model per category, each against the other categories, on the
+  violations only (a category is chosen only once a message is judged a violation).
+
+Only the n-grams with a weight other than zero are written, sorted by weight, so a
+reviewer can read what the model leans on. The file records the corpus files and
+their SHA-256, so ``tests/test_models.py`` can tell a model trained on other data.
+scikit-learn is needed here only (``pip install 'compliance-check[train]'``); checking
+reads the JSON alone.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import InputError, Problem
+from ..evaluate import LabelledMessage, RejectedRecord, read_corpus
+from ..kinds.classifier import MODEL_FORMAT, length_scale, ngram_counts
+from ..text.normalise import leet_view, normalise, spaced_view
+
+DEFAULT_NGRAMS = (2, 4)
+DEFAULT_C = 32.0
+DEFAULT_MIN_DF = 2
+_SEED = 0
+
+
+def model_text(original: str) -> str:
+    """The text a model reads: the normalised text as the scan reads it (leetspeak and
+    spaced letters decoded)."""
+    return leet_view(spaced_view(normalise(original))).text
+
+
+def read_labelled(paths: Iterable[Path]) -> tuple[list[LabelledMessage], list[dict[str, str]]]:
+    """Every message of the corpus files, and each file's name and SHA-256. A rejected
+    record stops training: a model must not quietly learn from part of its data."""
+    messages: list[LabelledMessage] = []
+    files = []
+    problems = []
+    for path in paths:
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise InputError([Problem(str(path), 1, 1, "$", f"cannot read: {e.strerror or e}")]) from None
+        files.append({"file": path.name, "sha256": hashlib.sha256(raw).hexdigest()})
+        for item in read_corpus(raw.decode("utf-8", "replace").splitlines(), str(path)):
+            if isinstance(item, RejectedRecord):
+                problems.append(Problem(item.source, item.line, 1, item.error.split(":", 1)[0], item.error.split(": ", 1)[-1]))
+            else:
+                messages.append(item)
+    if problems:
+        raise InputError(problems)
+    return messages, files
+
+
+def _fit(rows: list[tuple[dict[str, int], float]], labels: list[bool], vocab: dict[str, int], c: float) -> tuple[float, dict[str, float]]:
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    data, cols, indptr = [], [], [0]
+    for counts, scale in rows:
+        for gram, count in counts.items():
+            j = vocab.get(gram)
+            if j is not None:
+                cols.append(j)
+                data.append(count * scale)
+        indptr.append(len(cols))
+    x = csr_matrix((data, cols, indptr), shape=(len(rows), len(vocab)))
+    fitted = LogisticRegression(l1_ratio=1.0, solver="liblinear", C=c, class_weight="balanced", random_state=_SEED, max_iter=1000)
+    fitted.fit(x, labels)
+    grams = sorted(vocab, key=vocab.__getitem__)
+    weights = {grams[j]: round(float(w), 6) for j, w in enumerate(fitted.coef_[0]) if round(float(w), 6) != 0.0}
+    ordered = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])))
+    return round(float(fitted.intercept_[0]), 6), ordered
+
+
+def train(paths: list[Path], ngrams: tuple[int, int] = DEFAULT_NGRAMS, c: float = DEFAULT_C,
+          min_df: int = DEFAULT_MIN_DF) -> dict[str, Any]:
+    """The model file's content, trained on the corpus files ``paths``."""
+    try:
+        import sklearn
+    except ImportError:
+        raise InputError([Problem("<command line>", 1, 1, "$", "training needs scikit-learn: pip install 'compliance-check[train]'")]) from None
+    messages, files = read_labelled(paths)
+    if not any(m.violation for m in messages) or all(m.violation for m in messages):
+        raise InputError([Problem(str(paths[0]) if paths else "<command line>", 1, 1, "$.violation", "the corpus needs both violating and compliant messages")])
+    low, high = ngrams
+    rows = []
+    for m in messages:
+        text = model_text(m.text)
+        rows.append((ngram_counts(text, low, high), length_scale(len(text), low, high)))
+    frequency: dict[str, int] = {}
+    for counts, _ in rows:
+        for gram in counts:
+            frequency[gram] = frequency.get(gram, 0) + 1
+    vocab = {g: i for i, g in enumerate(sorted(g for g, n in frequency.items() if n >= min_df))}
+    bias, weights = _fit(rows, [m.violation for m in messages], vocab, c)
+    violating = [(row, m.category) for row, m in zip(rows, messages) if m.violation and m.category]
+    categories = {}
+    names = sorted({cat for _, cat in violating})
+    if len(names) > 1:
+        for name in names:
+            cat_bias, cat_weights = _fit([row for row, _ in violating], [cat == name for _, cat in violating], vocab, c)
+            categories[name] = {"bias": cat_bias, "weights": cat_weights}
+    return {
+        "format": MODEL_FORMAT,
+        "description": "Sparse logistic regression over character n-grams of the normalised text; "
+                       "written by `compliance-check packs train`, read by the classifier rule kind.",
+        "trainer": {"library": f"scikit-learn {sklearn.__version__}", "penalty": "l1", "solver": "liblinear",
+                    "C": c, "class_weight": "balanced", "min_df": min_df, "seed": _SEED},
+        "trained_on": files,
+        "messages": {"violating": sum(m.violation for m in messages), "compliant": sum(not m.violation for m in messages)},
+        "ngrams": [low, high],
+        "violation": {"bias": bias, "weights": weights},
+        "categories": categories,
+    }
