@@ -18,9 +18,10 @@ scaled by ``1 / sqrt(number of n-gram positions)`` so that long messages do not 
 higher for their length. Only n-grams the training kept (L1 regularisation keeps a few
 hundred) carry a weight, and the model file lists them, so it can be read and reviewed.
 
-Cost: the violation model's positive n-grams join the packs' one Aho-Corasick scan,
-and a message is scored only when they alone could lift it over the threshold
-(negative weights only lower a score, so this skips nothing that would fire).
+Cost: the violation model's n-grams join the packs' one Aho-Corasick scan, which
+finds every occurrence of each, so the scan has the message's violation score for the
+price of a sum; only a message at or over the threshold goes on to the category
+models and the evidence.
 
 Failing example (the bundled ``cn-collection.model.json``, threshold 0.5)::
 
@@ -54,8 +55,10 @@ def ngram_positions(length: int, low: int, high: int) -> int:
     return sum(max(0, length - n + 1) for n in range(low, high + 1))
 
 
-def length_scale(length: int, low: int, high: int) -> float:
-    return 1.0 / math.sqrt(max(1, ngram_positions(length, low, high)))
+def length_scale(length: int, low: int, high: int, floor: int = 1) -> float:
+    """Each n-gram's value per occurrence: 1 / sqrt(positions), with at least ``floor``
+    positions counted, so that a two-word message does not weigh its n-grams tenfold."""
+    return 1.0 / math.sqrt(max(floor, ngram_positions(length, low, high)))
 
 
 def ngram_counts(text: str, low: int, high: int) -> dict[str, int]:
@@ -93,6 +96,7 @@ class Model:
     path: str
     low: int
     high: int
+    floor: int
     violation: Linear
     categories: dict[str, Linear]
     _features: list[str] = field(default_factory=list, repr=False)
@@ -113,7 +117,7 @@ class Model:
             return last[1]
         occurrences = self._automaton.find_matches_as_indexes(text, overlapping=True) if self._automaton else []
         weights = self._feature_weights
-        scale = length_scale(len(text), self.low, self.high)
+        scale = length_scale(len(text), self.low, self.high, self.floor)
         logit = self.violation.bias + scale * sum(weights[i] for i, _, _ in occurrences)
         probability = _sigmoid(logit)
         category = None
@@ -123,9 +127,6 @@ class Model:
         judgement = Judgement(probability, category, _evidence(occurrences, weights, len(text)))
         self._last = (text, judgement)
         return judgement
-
-    def positive_features(self) -> dict[str, float]:
-        return {g: w for g, w in self.violation.weights.items() if w > 0}
 
 
 def _sigmoid(x: float) -> float:
@@ -192,6 +193,9 @@ def _read_model(path: Path) -> Model:
     ngrams = data.get("ngrams")
     if not (isinstance(ngrams, list) and len(ngrams) == 2 and all(isinstance(n, int) for n in ngrams) and 1 <= ngrams[0] <= ngrams[1] <= 8):
         raise ModelError("ngrams: expected [low, high], 1 <= low <= high <= 8")
+    floor = data.get("length_floor", 1)
+    if not isinstance(floor, int) or floor < 1:
+        raise ModelError("length_floor: expected a positive integer")
     categories = data.get("categories", {})
     if not isinstance(categories, dict):
         raise ModelError("categories: expected an object")
@@ -199,6 +203,7 @@ def _read_model(path: Path) -> Model:
         path=str(path),
         low=ngrams[0],
         high=ngrams[1],
+        floor=floor,
         violation=_linear(data.get("violation"), "violation"),
         categories={c: _linear(m, f"categories.{c}") for c, m in categories.items()},
     )
@@ -233,17 +238,19 @@ def compile_rule(rule: Rule) -> Prepared:
 
 @dataclass(eq=False)
 class Prefilter:
-    """The positive n-grams of a model and the least weighted count of them that can
-    lift a message to ``threshold``: the scan opens the model's rules only then."""
+    """A model's violation n-grams with their weights, and the least logit that fires:
+    the scan sums the weights of the n-grams it found and opens the model's rules
+    only when the score reaches ``threshold``."""
 
     weights: dict[str, float]
     low: int
     high: int
+    floor: int
     bias: float
     least_logit: float
 
     def opens(self, total: float, length: int) -> bool:
-        return self.bias + total * length_scale(length, self.low, self.high) >= self.least_logit
+        return self.bias + total * length_scale(length, self.low, self.high, self.floor) >= self.least_logit
 
 
 _PREFILTERS: dict[tuple[str, float], Prefilter] = {}
@@ -257,7 +264,7 @@ def prefilter(params: dict[str, Any], prepared: Prepared) -> Prefilter:
         if found is None:
             model = prepared.model
             t = prepared.threshold
-            found = _PREFILTERS[key] = Prefilter(model.positive_features(), model.low, model.high,
+            found = _PREFILTERS[key] = Prefilter(dict(model.violation.weights), model.low, model.high, model.floor,
                                                  model.violation.bias, math.log(t / (1 - t)))
         return found
 

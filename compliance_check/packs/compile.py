@@ -364,7 +364,7 @@ class CompiledPacks:
         with repeats) open, for a text of ``length`` characters."""
         for weights, prefilter, members in self.weighers:
             total = sum(map(weights.__getitem__, indexes))
-            if total > 0 and prefilter.opens(total, length):
+            if total and prefilter.opens(total, length):
                 for group_index, rule_index in members:
                     if plan.applies[group_index][rule_index]:
                         opened.setdefault(group_index, []).append(rule_index)

@@ -17,6 +17,7 @@ reads the JSON alone.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -28,6 +29,9 @@ from ..text.normalise import leet_view, normalise, spaced_view
 DEFAULT_NGRAMS = (2, 4)
 DEFAULT_C = 32.0
 DEFAULT_MIN_DF = 2
+# A message is scaled as if it had at least this many n-gram positions (about a
+# 20-character message): short chat lines must not turn one n-gram into a verdict.
+LENGTH_FLOOR = 60
 _SEED = 0
 
 
@@ -72,17 +76,25 @@ def _fit(rows: list[tuple[dict[str, int], float]], labels: list[bool], vocab: di
                 data.append(count * scale)
         indptr.append(len(cols))
     x = csr_matrix((data, cols, indptr), shape=(len(rows), len(vocab)))
-    fitted = LogisticRegression(l1_ratio=1.0, solver="liblinear", C=c, class_weight="balanced", random_state=_SEED, max_iter=1000)
+    # No intercept: a message the n-grams say nothing about scores 0.5, under any
+    # threshold a pack would set, instead of whatever share of the corpus was violating.
+    fitted = LogisticRegression(l1_ratio=1.0, solver="liblinear", C=c, class_weight="balanced", random_state=_SEED,
+                                max_iter=1000, fit_intercept=False)
     fitted.fit(x, labels)
     grams = sorted(vocab, key=vocab.__getitem__)
     weights = {grams[j]: round(float(w), 6) for j, w in enumerate(fitted.coef_[0]) if round(float(w), 6) != 0.0}
     ordered = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0])))
-    return round(float(fitted.intercept_[0]), 6), ordered
+    return 0.0, ordered
+
+
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def train(paths: list[Path], ngrams: tuple[int, int] = DEFAULT_NGRAMS, c: float = DEFAULT_C,
-          min_df: int = DEFAULT_MIN_DF) -> dict[str, Any]:
-    """The model file's content, trained on the corpus files ``paths``."""
+          min_df: int = DEFAULT_MIN_DF, han_only: bool = False) -> dict[str, Any]:
+    """The model file's content, trained on the corpus files ``paths``. ``han_only``
+    keeps only n-grams with a Chinese character: a Chinese pack's model then has
+    nothing to say about English text, and costs an English message nothing."""
     try:
         import sklearn
     except ImportError:
@@ -94,12 +106,13 @@ def train(paths: list[Path], ngrams: tuple[int, int] = DEFAULT_NGRAMS, c: float 
     rows = []
     for m in messages:
         text = model_text(m.text)
-        rows.append((ngram_counts(text, low, high), length_scale(len(text), low, high)))
+        rows.append((ngram_counts(text, low, high), length_scale(len(text), low, high, LENGTH_FLOOR)))
     frequency: dict[str, int] = {}
     for counts, _ in rows:
         for gram in counts:
             frequency[gram] = frequency.get(gram, 0) + 1
-    vocab = {g: i for i, g in enumerate(sorted(g for g, n in frequency.items() if n >= min_df))}
+    vocab = {g: i for i, g in enumerate(sorted(g for g, n in frequency.items()
+                                               if n >= min_df and (not han_only or _HAN.search(g))))}
     bias, weights = _fit(rows, [m.violation for m in messages], vocab, c)
     violating = [(row, m.category) for row, m in zip(rows, messages) if m.violation and m.category]
     categories = {}
@@ -113,10 +126,12 @@ def train(paths: list[Path], ngrams: tuple[int, int] = DEFAULT_NGRAMS, c: float 
         "description": "Sparse logistic regression over character n-grams of the normalised text; "
                        "written by `compliance-check packs train`, read by the classifier rule kind.",
         "trainer": {"library": f"scikit-learn {sklearn.__version__}", "penalty": "l1", "solver": "liblinear",
-                    "C": c, "class_weight": "balanced", "min_df": min_df, "seed": _SEED},
+                    "C": c, "class_weight": "balanced", "fit_intercept": False, "min_df": min_df, "seed": _SEED},
         "trained_on": files,
         "messages": {"violating": sum(m.violation for m in messages), "compliant": sum(not m.violation for m in messages)},
         "ngrams": [low, high],
+        "features": "n-grams with a Chinese character" if han_only else "all n-grams",
+        "length_floor": LENGTH_FLOOR,
         "violation": {"bias": bias, "weights": weights},
         "categories": categories,
     }
