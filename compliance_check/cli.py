@@ -218,14 +218,17 @@ def cmd_packs(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     action = args.packs_command
     if action == "list":
         library = PackLibrary()
-        packs = [library.resolve(i) for i in library.bundled_ids()]
+        optional = set(library.optional_ids())
+        packs = [library.resolve(i) for i in library.bundled_ids() + sorted(optional)]
         if args.format == "json":
             rows = [{"id": p.id, "version": p.version, "title": p.title, "jurisdiction": p.jurisdiction,
-                     "language": p.language, "rules": len(p.rules), "extends": list(p.extends)} for p in packs]
+                     "language": p.language, "rules": len(p.rules), "extends": list(p.extends),
+                     "optional": p.id in optional} for p in packs]
             print(json_format.dumps(rows), file=out)
         else:
             for p in packs:
-                print(f"{p.id:<20} {p.version:<8} {p.jurisdiction or '-':<6} {len(p.rules):>4} rules  {p.title}", file=out)
+                note = "  (optional: used only when named)" if p.id in optional else ""
+                print(f"{p.id:<22} {p.version:<8} {p.jurisdiction or '-':<6} {len(p.rules):>4} rules  {p.title}{note}", file=out)
         return EXIT_CLEAN
     if action == "show":
         (pack,) = load_packs([args.pack])
@@ -249,11 +252,11 @@ def cmd_packs(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             raise InputError(problems)
         return EXIT_CLEAN
     if action == "doc":
-        specs = args.packs or PackLibrary().bundled_ids()
+        specs = args.packs or _every_bundled()
         out.write(packs_markdown(p for spec in specs for p in load_packs([spec], keep_ancestors=True)))
         return EXIT_CLEAN
     if action == "test":
-        specs = args.packs or PackLibrary().bundled_ids()
+        specs = args.packs or _every_bundled()
         report = SelfTestReport()
         for spec in specs:
             for pack in load_packs([spec]):
@@ -266,6 +269,11 @@ def cmd_packs(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if action == "train":
         return _train(args, out)
     raise UsageError(f"unknown packs action {action!r}")
+
+
+def _every_bundled() -> list[str]:
+    library = PackLibrary()
+    return library.bundled_ids() + library.optional_ids()
 
 
 def _train(args: argparse.Namespace, out: TextIO) -> int:

@@ -232,7 +232,7 @@ class Prepared:
 
 def compile_rule(rule: Rule) -> Prepared:
     """The rule's model, found beside the pack file that defines the rule."""
-    model = load_model(Path(rule.file).parent / rule.params["model"])
+    model = load_model(Path(rule.folder) / rule.params["model"])
     return Prepared(model, float(rule.params.get("threshold", DEFAULT_THRESHOLD)), rule.category)
 
 
@@ -248,6 +248,10 @@ class Prefilter:
     floor: int
     bias: float
     least_logit: float
+    ascii_phrases: bool = True  # whether any weighted n-gram could occur in ASCII text
+
+    def __post_init__(self) -> None:
+        self.ascii_phrases = any(gram.isascii() for gram in self.weights)
 
     def opens(self, total: float, length: int) -> bool:
         return self.bias + total * length_scale(length, self.low, self.high, self.floor) >= self.least_logit

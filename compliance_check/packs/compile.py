@@ -319,7 +319,7 @@ class CompiledPacks:
             # The common case: nothing but gates to try, and most messages open none.
             opened = _open_gates(base, plan)
             if self.weighers and indexes:
-                self._weigh(indexes, len(text), plan, opened)
+                self._weigh(indexes, text, plan, opened)
             if not opened:
                 return []
             return self._gated_only(base, plan, _unpadded(matches) if padded else matches, indexes, opened)
@@ -327,7 +327,7 @@ class CompiledPacks:
             matches = _unpadded(matches)
         opened = _open_gates(base, plan)
         if self.weighers and indexes:
-            self._weigh(indexes, len(text), plan, opened)
+            self._weigh(indexes, text, plan, opened)
         excepting = plan.excepting.intersection(indexes)  # the exception phrases found
         out = []
         for group_index in sorted(set(hits).union(disguised, opened, plan.unconditional)):
@@ -359,10 +359,14 @@ class CompiledPacks:
         return out
 
 
-    def _weigh(self, indexes: list[int], length: int, plan: "_ChannelPlan", opened: dict[int, list[int]]) -> None:
-        """Add to ``opened`` the rules whose prefilter the phrases found (``indexes``,
-        with repeats) open, for a text of ``length`` characters."""
+    def _weigh(self, indexes: list[int], text: str, plan: "_ChannelPlan", opened: dict[int, list[int]]) -> None:
+        """Add to ``opened`` the rules whose prefilter the phrases found in ``text``
+        (``indexes``, with repeats) open."""
+        ascii_text = text.isascii()
+        length = len(text)
         for weights, prefilter, members in self.weighers:
+            if ascii_text and not prefilter.ascii_phrases:
+                continue  # a Chinese model's n-grams cannot occur in ASCII text
             total = sum(map(weights.__getitem__, indexes))
             if total and prefilter.opens(total, length):
                 for group_index, rule_index in members:

@@ -45,6 +45,9 @@ def _fast_validator() -> Any:
     return jsonschema_rs.Draft202012Validator(_schema())
 
 
+OPTIONAL_FOLDER = "optional"
+
+
 def bundled_dir() -> Path:
     """Where the bundled packs are: ``compliance_check/rules/`` in an installed wheel
     (pyproject maps it there), ``rules/`` beside the package in a source tree."""
@@ -60,6 +63,7 @@ class PackFile:
     data: dict[str, Any]
     positions: Positions
     file: str
+    folder: Path  # where the file is: a rule's model file sits beside it
 
     @property
     def id(self) -> str:
@@ -83,7 +87,7 @@ def read_pack_file(path: str | Path, display_name: str | None = None) -> PackFil
     path = Path(path)
     name = display_name or str(path)
     data, positions = read_yaml_file(path, name, "pack")
-    pack = PackFile(data if isinstance(data, dict) else {}, positions, name)
+    pack = PackFile(data if isinstance(data, dict) else {}, positions, name, path.resolve().parent)
     if not isinstance(data, dict):
         raise InputError([pack.problem((), "a rule pack must be a YAML mapping")])
     problems = [] if _fast_validator().is_valid(data) else [p for e in _validator().iter_errors(data) for p in _schema_problems(pack, e)]
@@ -112,7 +116,7 @@ def _local_problems(pack: PackFile) -> list[Problem]:
             problems.append(pack.problem(("rules", i, *sub), message))
         check_rule = getattr(kind, "check_rule", None)
         if check_rule is not None:
-            for sub, message in check_rule(rule, Path(pack.file).parent):
+            for sub, message in check_rule(rule, pack.folder):
                 problems.append(pack.problem(("rules", i, *sub), message))
         for field in ("except_before", "except_after", "except_in_clause"):
             if field in rule and rule["kind"] not in _CUED_KINDS:
@@ -148,18 +152,27 @@ class PackLibrary:
         self._files[pack_file.id] = pack_file
 
     def bundled_ids(self) -> list[str]:
+        """The bundled packs loaded by default (``rules/``), not the optional ones."""
         if self._bundled_dir is None:
             return []
         return sorted(p.stem for p in self._bundled_dir.iterdir() if p.suffix in PACK_SUFFIXES)
+
+    def optional_ids(self) -> list[str]:
+        """Bundled packs used only when named (``rules/optional/``): they cost more or
+        decide differently, so neither "every pack" nor a jurisdiction picks them."""
+        folder = self._bundled_dir / OPTIONAL_FOLDER if self._bundled_dir is not None else None
+        if folder is None or not folder.is_dir():
+            return []
+        return sorted(p.stem for p in folder.iterdir() if p.suffix in PACK_SUFFIXES)
 
     def file_for(self, pack_id: str) -> PackFile | None:
         if pack_id in self._files:
             return self._files[pack_id]
         if self._bundled_dir is not None:
-            for suffix in PACK_SUFFIXES:
-                candidate = self._bundled_dir / f"{pack_id}{suffix}"
-                if candidate.is_file():
-                    pack_file = read_pack_file(candidate, f"rules/{candidate.name}")
+            for folder, shown in ((self._bundled_dir, "rules"), (self._bundled_dir / OPTIONAL_FOLDER, f"rules/{OPTIONAL_FOLDER}")):
+                candidate = next((folder / f"{pack_id}{s}" for s in PACK_SUFFIXES if (folder / f"{pack_id}{s}").is_file()), None)
+                if candidate is not None:
+                    pack_file = read_pack_file(candidate, f"{shown}/{candidate.name}")
                     if pack_file.id != pack_id:
                         raise InputError([pack_file.problem(("id",), f"bundled pack file {candidate.name} declares id {pack_file.id!r}")])
                     self._files[pack_id] = pack_file
@@ -270,6 +283,7 @@ def _build_rule(raw: dict[str, Any], pack_file: PackFile, index: int) -> Rule:
         params={k: v for k, v in raw.items() if k not in _COMMON_FIELDS},
         defined_in=pack_file.id,
         file=pack_file.file,
+        folder=str(pack_file.folder),
         line=line,
         column=col,
     )

@@ -33,6 +33,7 @@ class Rule:
     file: str
     line: int
     column: int
+    folder: str = ""  # the pack file's folder, for files a rule names (a classifier's model)
 
     def applies_to(self, channel: str | None) -> bool:
         """Whether the rule judges a message on ``channel`` (``None``: channel unknown)."""

@@ -52,7 +52,7 @@ def read_labelled(paths: Iterable[Path]) -> tuple[list[LabelledMessage], list[di
             raw = path.read_bytes()
         except OSError as e:
             raise InputError([Problem(str(path), 1, 1, "$", f"cannot read: {e.strerror or e}")]) from None
-        files.append({"file": path.name, "sha256": hashlib.sha256(raw).hexdigest()})
+        files.append({"file": path.as_posix(), "sha256": hashlib.sha256(raw).hexdigest()})
         for item in read_corpus(raw.decode("utf-8", "replace").splitlines(), str(path)):
             if isinstance(item, RejectedRecord):
                 problems.append(Problem(item.source, item.line, 1, item.error.split(":", 1)[0], item.error.split(": ", 1)[-1]))

@@ -16,7 +16,7 @@ from ..packs.loader import PackLibrary, load_packs
 from ..packs.model import Pack
 
 # Where a rule or pack was read from does not change what it decides.
-_POSITION_FIELDS = {"file", "line", "column"}
+_POSITION_FIELDS = {"file", "line", "column", "folder"}
 
 
 class SelectionError(Exception):
