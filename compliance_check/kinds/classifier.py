@@ -23,9 +23,9 @@ finds every occurrence of each, so the scan has the message's violation score fo
 price of a sum; only a message at or over the threshold goes on to the category
 models and the evidence.
 
-Failing example (the bundled ``cn-collection.model.json``, threshold 0.5)::
+Failing example (``rules/optional/cn-collection-learned.model.json``, threshold 0.8)::
 
-    你要是再拖着不还，后果自己掂量，别怪我们不客气   -> finding, threat_violence
+    你要是再拖着不还，后果自己掂量，别怪我们不客气   -> threat_violence, on 不还，后果自己
 
 Passing example::
 
