@@ -54,8 +54,8 @@ class Checker:
     def check(self, text: str, channel: str | None = None, disabled: frozenset[str] = frozenset()) -> MessageResult:
         """Check one message; ``channel`` scopes channel-specific rules, ``disabled`` skips rule ids."""
         findings: list[Finding] = []
-        for group, nt, hits, candidates in self.compiled.scan(normalise(text), channel):
-            findings.extend(self._check_group(group, nt, hits, candidates, disabled))
+        for group, nt, hits, candidates, scanned in self.compiled.scan(normalise(text), channel):
+            findings.extend(self._check_group(group, nt, hits, candidates, disabled, scanned))
         if not findings:
             return MessageResult("pass", findings, self.pack_summaries)
         if len(findings) > 1:
@@ -63,7 +63,8 @@ class Checker:
         return MessageResult(verdict(findings), findings, self.pack_summaries)
 
     def _check_group(
-        self, group: MatchGroup, nt: NormalisedText, hits: Hits, candidates: list[int], disabled: frozenset[str]
+        self, group: MatchGroup, nt: NormalisedText, hits: Hits, candidates: list[int], disabled: frozenset[str],
+        scanned: NormalisedText,
     ) -> list[Finding]:
         findings: list[Finding] = []
         cuts_cache: list[set[int]] = []
@@ -88,7 +89,7 @@ class Checker:
             cues = compiled.cues
             if cues is not None and roles:
                 roles = {role: spans if role in _UNBOUNDED_ROLES else cues.kept(nt, spans) for role, spans in roles.items()}
-            matches = compiled.kind.find(rule.params, compiled.prepared, MatchContext(nt, roles))
+            matches = compiled.kind.find(rule.params, compiled.prepared, MatchContext(nt, roles, scanned))
             if cues is not None and matches and rule.kind == "pattern":
                 matches = [m for m in matches if m.error or not cues.negates(nt, m.start, m.end)]
             if matches:

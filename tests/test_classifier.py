@@ -74,7 +74,10 @@ def test_the_scan_scores_messages_exactly_as_the_model_does() -> None:
     checker = Checker(load_packs(["cn-collection-learned"]))
     texts = [json.loads(line)["text"] for name in ("cn-dev31.jsonl", "cn-dev35.jsonl")
              for line in (ROOT / "corpus" / "messages" / name).read_text("utf-8").splitlines()]
-    texts += ["这个月再不还，我们就去你家坐坐，你看着办", "您好，您的账单已出，请按时还款。"]
+    # ... and messages the pack's variants rewrite (煞笔, pinyin), which the model still
+    # reads as the scan did
+    texts += ["这个月再不还，我们就去你家坐坐，你看着办", "您好，您的账单已出，请按时还款。",
+              "你这个煞笔，再不还钱我们就去你单位坐坐", "再不还钱就让你 shen bai ming lie，全村都知道"]
     disagreements = []
     for text in texts:
         judged = model.judge(model_text(text))

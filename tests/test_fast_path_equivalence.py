@@ -58,7 +58,7 @@ def reference_findings(checker: Checker, text: str, channel: str | None) -> list
         applies = [compiled.rule.applies_to(channel) for compiled in group.rules]
         hits = group.scan(nt, applies)
         candidates = [i for i, in_scope in enumerate(applies) if in_scope]
-        findings.extend(checker._check_group(group, nt, hits, candidates, frozenset()))
+        findings.extend(checker._check_group(group, nt, hits, candidates, frozenset(), base))
     return sorted((f.to_dict() for f in findings), key=_key)
 
 

@@ -50,13 +50,17 @@ class Match:
 
 class MatchContext:
     """What a kind sees of one message: the normalised text and this rule's phrase
-    hits (role -> [(start, end)] in ``nt.text``)."""
+    hits (role -> [(start, end)] in ``nt.text``), and ``scanned``, the view the packs'
+    scan read before the pack's variants rewrote it (``nt`` itself when they did not):
+    a classifier scores that, as the scan did."""
 
-    __slots__ = ("nt", "hits")
+    __slots__ = ("nt", "hits", "scanned")
 
-    def __init__(self, nt: NormalisedText, hits: dict[str, list[tuple[int, int]]] | None = None):
+    def __init__(self, nt: NormalisedText, hits: dict[str, list[tuple[int, int]]] | None = None,
+                 scanned: NormalisedText | None = None):
         self.nt = nt
         self.hits = hits if hits is not None else {}
+        self.scanned = scanned if scanned is not None else nt
 
 
 _DEFAULTS = {

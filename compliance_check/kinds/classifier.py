@@ -10,7 +10,7 @@ that ``compliance-check packs train`` writes from a labelled corpus), and fires 
 
 So a pack holds one classifier rule per category, all naming the same model: each
 carries its category's citation, message and suggestion. The finding's span is the
-evidence: the run of text around the n-gram that raised the score most.
+evidence: the run of text whose n-grams raised the score most.
 
 Features: every n-gram (lengths ``ngrams`` in the model, 2 to 4 characters by default)
 of the normalised text, less those that begin or end with a space, counted, and
@@ -25,7 +25,7 @@ models and the evidence.
 
 Failing example (``rules/optional/cn-collection-learned.model.json``, threshold 0.8)::
 
-    你要是再拖着不还，后果自己掂量，别怪我们不客气   -> threat_violence, on 不还，后果自己
+    你要是再拖着不还，后果自己掂量，别怪我们不客气   -> threat_violence, on 你要是再拖着不还，后果自己掂量，别怪我
 
 Passing example::
 
@@ -137,21 +137,24 @@ def _sigmoid(x: float) -> float:
 
 
 def _evidence(occurrences: list[tuple[int, int, int]], weights: list[float], length: int) -> tuple[int, int]:
-    """The span of the strongest positive n-gram, grown over the positive n-grams that
-    overlap or touch it: the phrase that made the score."""
-    positive = sorted((s, e, weights[i]) for i, s, e in occurrences if weights[i] > 0)
-    if not positive:
-        return (0, length)
-    strongest = max(positive, key=lambda o: o[2])
-    start, end = strongest[0], strongest[1]
-    grown = True
-    while grown:
-        grown = False
-        for s, e, _ in positive:
-            if s <= end and e >= start and (s < start or e > end):
-                start, end = min(start, s), max(end, e)
-                grown = True
-    return (start, end)
+    """The stretch of text that raised the score most: each n-gram's weight spread over
+    its characters, then the run of characters with the largest sum (Kadane), so a
+    phrase of several strong n-grams wins over one strong n-gram on its own, and a
+    negated stretch (不会...) pulls its run down."""
+    per_char = [0.0] * length
+    for index, start, end in occurrences:
+        share = weights[index] / (end - start)
+        for k in range(start, end):
+            per_char[k] += share
+    best, best_span = 0.0, (0, length)
+    run, run_start = 0.0, 0
+    for k, value in enumerate(per_char):
+        if run <= 0:
+            run, run_start = 0.0, k
+        run += value
+        if run > best:
+            best, best_span = run, (run_start, k + 1)
+    return best_span
 
 
 class ModelError(ValueError):
@@ -274,9 +277,13 @@ def prefilter(params: dict[str, Any], prepared: Prepared) -> Prefilter:
 
 
 def find(params: dict[str, Any], prepared: Prepared, ctx: MatchContext) -> list[Match]:
-    judgement = prepared.model.judge(ctx.nt.text)
+    # The model reads what the scan read (the prefilter summed its n-grams there), not
+    # the pack's variant rewrite, which may differ in length.
+    scanned = ctx.scanned
+    judgement = prepared.model.judge(scanned.text)
     if judgement.probability < prepared.threshold:
         return []
     if judgement.category is not None and judgement.category != prepared.category:
         return []
-    return [Match(*judgement.evidence)]
+    start, end = judgement.evidence
+    return [Match(*scanned.span(start, end), in_original=True)]

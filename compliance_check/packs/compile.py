@@ -162,6 +162,9 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
 
 
 Hits = dict[int, dict[str, list[tuple[int, int]]]]  # rule index -> role -> spans
+# What ``CompiledPacks.scan`` gives per group: the group, its view of the message, the
+# phrase hits, the rules to run, and the view the scan read (before the group's variants).
+Scanned = tuple[MatchGroup, NormalisedText, Hits, list[int], NormalisedText]
 _VARIANT = -1  # owner rule index marking a variant form of the group
 # A maximal run of Latin letters and digits: what ``variants.is_latin`` treats as one word.
 _LATIN_WORD = re.compile("[a-z0-9\u00c0-\u024f]+")
@@ -250,11 +253,12 @@ class CompiledPacks:
         return plan
 
     def scan(self, base: NormalisedText, channel: str | None,
-             decoded: bool = False) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
-        """The groups with something to evaluate: each with its view of the message,
-        its phrase hits (rules in scope for ``channel`` only) and the rules to run:
-        those with a hit that is not an exception, the unconditional ones, and the
-        gated ones whose gate opens. A message with a letter beside a digit, two
+             decoded: bool = False) -> list["Scanned"]:
+        """The groups with something to evaluate (``Scanned``): each with its view of
+        the message after the group's variants, its phrase hits (rules in scope for
+        ``channel`` only), the rules to run (those with a hit that is not an exception,
+        the unconditional ones, the gated ones whose gate opens, those a prefilter
+        opens) and the view the scan read. A message with a letter beside a digit, two
         single letters between spaces, or an "@", is scanned as the ``leet_view`` of its
         ``spaced_view`` (``decoded``: it already is)."""
         plan = self._plans.get(channel) or self._plan(channel)
@@ -355,7 +359,7 @@ class CompiledPacks:
                 continue
             if excepting and nt is base:
                 _attach_exceptions(group_hits, group_index, candidates, matches, plan, excepting)
-            out.append((group, nt, group_hits, sorted(candidates)))
+            out.append((group, nt, group_hits, sorted(candidates), base))
         return out
 
 
@@ -392,7 +396,7 @@ class CompiledPacks:
         return disguised
 
     def _gated_only(self, base: NormalisedText, plan: "_ChannelPlan", matches: list[tuple[int, int, int]],
-                    indexes: list[int], opened: dict[int, list[int]]) -> list[tuple[MatchGroup, NormalisedText, Hits, list[int]]]:
+                    indexes: list[int], opened: dict[int, list[int]]) -> list["Scanned"]:
         """``scan``'s result for a message where only gated rules (``opened``) run."""
         excepting = plan.excepting.intersection(indexes)
         out = []
@@ -400,7 +404,7 @@ class CompiledPacks:
             group_hits: Hits = {}
             if excepting:
                 _attach_exceptions(group_hits, group_index, set(rules), matches, plan, excepting)
-            out.append((self.groups[group_index], base, group_hits, sorted(rules)))
+            out.append((self.groups[group_index], base, group_hits, sorted(rules), base))
         return out
 
 
