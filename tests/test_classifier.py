@@ -156,3 +156,12 @@ def test_the_optional_pack_is_chosen_only_by_name() -> None:
     (pack,) = load_packs(["cn-collection-learned"])
     assert pack.extends == ("cn-collection",)
     assert {r.kind for r in pack.rules if r.defined_in == "cn-collection-learned"} == {"classifier"}
+
+
+def test_packs_list_shows_the_optional_pack_apart(run_cli) -> None:
+    rows = json.loads(run_cli("packs", "list", "--format", "json").out)
+    optional = {row["id"]: row["optional"] for row in rows}
+    assert optional["cn-collection-learned"] is True
+    assert optional["cn-collection"] is False and optional["us-federal"] is False
+    text = run_cli("packs", "list").out
+    assert "cn-collection-learned" in text and "optional: used only when named" in text
