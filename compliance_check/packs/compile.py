@@ -362,7 +362,6 @@ class CompiledPacks:
             out.append((group, nt, group_hits, sorted(candidates), base))
         return out
 
-
     def _weigh(self, indexes: list[int], text: str, plan: "_ChannelPlan", opened: dict[int, list[int]]) -> None:
         """Add to ``opened`` the rules whose prefilter the phrases found in ``text``
         (``indexes``, with repeats) open."""
