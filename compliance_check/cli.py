@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--c", type=float, default=32.0, help="inverse L1 regularisation strength: larger keeps more n-grams (default: 32)")
     p.add_argument("--min-df", type=int, default=2, help="an n-gram must occur in this many messages to be a feature (default: 2)")
     p.add_argument("--han-only", action="store_true", help="keep only n-grams with a Chinese character (a Chinese pack's model)")
+    p.add_argument("--background", nargs="+", default=[], metavar="FILE",
+                   help="corpora of ordinary lawful messages (all violation: false), trained on as compliant")
+    p.add_argument("--positive-max-background", type=int, metavar="N",
+                   help="only an n-gram in at most N background messages may raise the score (needs --background)")
     add_service_parsers(sub)
     return parser
 
@@ -284,7 +288,10 @@ def _train(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"--ngrams {args.ngrams!r}: expected LOW-HIGH, 1 <= LOW <= HIGH <= 8")
     if args.c <= 0 or args.min_df < 1:
         raise UsageError("--c must be above 0 and --min-df at least 1")
-    model = train([Path(p) for p in args.corpus], (int(low), int(high)), args.c, args.min_df, args.han_only)
+    if args.positive_max_background is not None and (args.positive_max_background < 0 or not args.background):
+        raise UsageError("--positive-max-background needs --background and a count of 0 or more")
+    model = train([Path(p) for p in args.corpus], (int(low), int(high)), args.c, args.min_df, args.han_only,
+                  [Path(p) for p in args.background], args.positive_max_background)
     Path(args.out).write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{args.out}: {len(model['violation']['weights'])} n-grams in the violation model, "
           f"{len(model['categories'])} category models, from {sum(model['messages'].values())} messages", file=out)

@@ -83,7 +83,7 @@ def test_the_scan_scores_messages_exactly_as_the_model_does() -> None:
         judged = model.judge(model_text(text))
         expected = judged.probability >= 0.8
         fired = [f for f in checker.check(text).findings if f.kind == "classifier"]
-        if bool(fired) != expected or (fired and fired[0].category != judged.category):
+        if bool(fired) != expected or (fired and fired[0].category != model.category(model_text(text))):
             disagreements.append(text)
     assert disagreements == []
 
@@ -165,3 +165,31 @@ def test_packs_list_shows_the_optional_pack_apart(run_cli) -> None:
     assert optional["cn-collection"] is False and optional["us-federal"] is False
     text = run_cli("packs", "list").out
     assert "cn-collection-learned" in text and "optional: used only when named" in text
+
+
+def test_packs_train_keeps_positive_weights_off_wording_ordinary_messages_use(tmp_path: Path, run_cli) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    rows = []
+    for i in range(40):
+        # the violations happen to share a polite closing with ordinary messages
+        rows.append({"id": f"v{i}", "text": f"第{i}次：再不还钱就打断你的腿，谢谢配合", "violation": True, "category": "threat_violence"})
+        rows.append({"id": f"c{i}", "text": f"第{i}期账单已出，请于月底前还款", "violation": False})
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    background = tmp_path / "background.jsonl"
+    background.write_text("\n".join(json.dumps({"id": f"b{i}", "text": f"会议改到周{i % 7}，谢谢配合", "violation": False}, ensure_ascii=False)
+                                    for i in range(30)) + "\n", "utf-8")
+    out = tmp_path / "m.json"
+    result = run_cli("packs", "train", str(corpus), "--background", str(background), "--positive-max-background", "1",
+                     "--han-only", "--out", str(out))
+    assert result.code == 0, result.err
+    model = json.loads(out.read_text("utf-8"))
+    positive = [g for g, w in model["violation"]["weights"].items() if w > 0]
+    assert positive and not any(g in "谢谢配合" for g in positive)
+    assert model["messages"]["background"] == 30
+    assert model["trainer"]["positive_max_background"] == 1
+    lone = run_cli("packs", "train", str(corpus), "--positive-max-background", "1", "--out", str(out))
+    assert lone.code == 2 and "--background" in lone.err
+    with background.open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "x", "text": "打断你的腿", "violation": True}, ensure_ascii=False) + "\n")
+    mixed = run_cli("packs", "train", str(corpus), "--background", str(background), "--out", str(out))
+    assert mixed.code == 2 and "lawful messages only" in mixed.err

@@ -18,10 +18,13 @@ scaled by ``1 / sqrt(number of n-gram positions)`` so that long messages do not 
 higher for their length. Only n-grams the training kept (L1 regularisation keeps a few
 hundred) carry a weight, and the model file lists them, so it can be read and reviewed.
 
-Cost: the violation model's n-grams join the packs' one Aho-Corasick scan, which
-finds every occurrence of each, so the scan has the message's violation score for the
-price of a sum; only a message at or over the threshold goes on to the category
-models and the evidence.
+Cost: the violation model's positive n-grams join the packs' one Aho-Corasick scan,
+which finds every occurrence of each; their weights summed bound the score from above
+(the other n-grams only lower it), so a message they cannot lift to the threshold is not
+scored at all. A model trained with ``--positive-max-background`` has positive weights
+only on n-grams ordinary messages do not use, so most messages hold none of them. The
+rest are scored exactly with the model's own automaton, and only those at the threshold
+go on to the category models.
 
 Failing example (``rules/optional/cn-collection-learned.model.json``, threshold 0.8)::
 
@@ -85,7 +88,6 @@ class Linear:
 @dataclass(frozen=True)
 class Judgement:
     probability: float  # of a violation
-    category: str | None  # the category model's first choice
     evidence: tuple[int, int]  # in the normalised text
 
 
@@ -103,11 +105,21 @@ class Model:
     _feature_weights: list[float] = field(default_factory=list, repr=False)
     _automaton: Any = field(default=None, repr=False)
     _last: tuple[str, Judgement] | None = field(default=None, repr=False)
+    _last_category: tuple[str, str | None] | None = field(default=None, repr=False)
+    # the category models' n-grams, each with its (category index, weight) pairs
+    _category_names: list[str] = field(default_factory=list, repr=False)
+    _category_rows: list[tuple[tuple[int, float], ...]] = field(default_factory=list, repr=False)
+    _category_automaton: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._features = list(self.violation.weights)
         self._feature_weights = [self.violation.weights[g] for g in self._features]
         self._automaton = ahocorasick_rs.AhoCorasick(self._features) if self._features else None
+        self._category_names = list(self.categories)
+        grams = sorted({g for linear in self.categories.values() for g in linear.weights})
+        self._category_rows = [tuple((k, linear.weights[g]) for k, linear in enumerate(self.categories.values()) if g in linear.weights)
+                               for g in grams]
+        self._category_automaton = ahocorasick_rs.AhoCorasick(grams) if grams else None
 
     def judge(self, text: str) -> Judgement:
         """Score normalised ``text``. The last answer is kept: every rule of the model
@@ -119,14 +131,35 @@ class Model:
         weights = self._feature_weights
         scale = length_scale(len(text), self.low, self.high, self.floor)
         logit = self.violation.bias + scale * sum(weights[i] for i, _, _ in occurrences)
-        probability = _sigmoid(logit)
-        category = None
-        if self.categories:
-            counts = ngram_counts(text, self.low, self.high)
-            category = max(self.categories, key=lambda c: self.categories[c].logit(counts, scale))
-        judgement = Judgement(probability, category, _evidence(occurrences, weights, len(text)))
+        judgement = Judgement(_sigmoid(logit), _evidence(occurrences, weights, len(text)))
         self._last = (text, judgement)
         return judgement
+
+    def category(self, text: str) -> str | None:
+        """The category models' first choice for normalised ``text`` (None without
+        them); asked only of a message judged a violation."""
+        last = self._last_category
+        if last is not None and last[0] == text:
+            return last[1]
+        category = None
+        if self.categories:
+            # One scan for every category model: an occurrence of an n-gram adds its
+            # weight to each category that has it (what ``Linear.logit`` sums per model).
+            sums = [0.0] * len(self._category_names)
+            if self._category_automaton is not None:
+                rows = self._category_rows
+                for index, _, _ in self._category_automaton.find_matches_as_indexes(text, overlapping=True):
+                    for k, weight in rows[index]:
+                        sums[k] += weight
+            scale = length_scale(len(text), self.low, self.high, self.floor)
+            biases = [linear.bias for linear in self.categories.values()]
+            best = max(range(len(sums)), key=lambda k: biases[k] + scale * sums[k])
+            category = self._category_names[best]
+        self._last_category = (text, category)
+        return category
+
+    def positive_features(self) -> dict[str, float]:
+        return {g: w for g, w in self.violation.weights.items() if w > 0}
 
 
 def _sigmoid(x: float) -> float:
@@ -241,9 +274,10 @@ def compile_rule(rule: Rule) -> Prepared:
 
 @dataclass(eq=False)
 class Prefilter:
-    """A model's violation n-grams with their weights, and the least logit that fires:
-    the scan sums the weights of the n-grams it found and opens the model's rules
-    only when the score reaches ``threshold``."""
+    """A model's positive n-grams with their weights, and the least logit that fires:
+    the scan sums the weights of those it found (an upper bound of the score: the
+    model's other n-grams only lower it) and opens the model's rules only when that
+    could reach ``threshold``."""
 
     weights: dict[str, float]
     low: int
@@ -271,7 +305,7 @@ def prefilter(params: dict[str, Any], prepared: Prepared) -> Prefilter:
         if found is None:
             model = prepared.model
             t = prepared.threshold
-            found = _PREFILTERS[key] = Prefilter(dict(model.violation.weights), model.low, model.high, model.floor,
+            found = _PREFILTERS[key] = Prefilter(model.positive_features(), model.low, model.high, model.floor,
                                                  model.violation.bias, math.log(t / (1 - t)))
         return found
 
@@ -280,10 +314,12 @@ def find(params: dict[str, Any], prepared: Prepared, ctx: MatchContext) -> list[
     # The model reads what the scan read (the prefilter summed its n-grams there), not
     # the pack's variant rewrite, which may differ in length.
     scanned = ctx.scanned
-    judgement = prepared.model.judge(scanned.text)
+    model = prepared.model
+    judgement = model.judge(scanned.text)
     if judgement.probability < prepared.threshold:
         return []
-    if judgement.category is not None and judgement.category != prepared.category:
+    category = model.category(scanned.text)
+    if category is not None and category != prepared.category:
         return []
     start, end = judgement.evidence
     return [Match(*scanned.span(start, end), in_original=True)]

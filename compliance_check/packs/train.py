@@ -33,6 +33,7 @@ DEFAULT_MIN_DF = 2
 # 20-character message): short chat lines must not turn one n-gram into a verdict.
 LENGTH_FLOOR = 60
 _SEED = 0
+_REFITS = 20
 
 
 def model_text(original: str) -> str:
@@ -91,15 +92,28 @@ _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def train(paths: list[Path], ngrams: tuple[int, int] = DEFAULT_NGRAMS, c: float = DEFAULT_C,
-          min_df: int = DEFAULT_MIN_DF, han_only: bool = False) -> dict[str, Any]:
-    """The model file's content, trained on the corpus files ``paths``. ``han_only``
-    keeps only n-grams with a Chinese character: a Chinese pack's model then has
-    nothing to say about English text, and costs an English message nothing."""
+          min_df: int = DEFAULT_MIN_DF, han_only: bool = False, background: list[Path] = (),
+          positive_max_background: int | None = None) -> dict[str, Any]:
+    """The model file's content, trained on the corpus files ``paths`` and the lawful
+    ``background`` files (ordinary messages, all compliant). ``han_only`` keeps only
+    n-grams with a Chinese character: a Chinese pack's model then has nothing to say
+    about English text, and costs an English message nothing.
+
+    With ``positive_max_background`` N, only an n-gram found in at most N background
+    messages may raise the score: the model is refitted without any n-gram that came out
+    positive while common in ordinary messages, until none does. Evidence of a violation
+    is then wording ordinary messages do not use, which is both what a reviewer expects
+    and what keeps the scan cheap (``kinds/classifier.py``: a message with none of those
+    n-grams cannot reach the threshold, and is not scored)."""
     try:
         import sklearn
     except ImportError:
         raise InputError([Problem("<command line>", 1, 1, "$", "training needs scikit-learn: pip install 'compliance-check[train]'")]) from None
     messages, files = read_labelled(paths)
+    lawful, background_files = read_labelled(background) if background else ([], [])
+    if any(m.violation for m in lawful):
+        raise InputError([Problem("<command line>", 1, 1, "--background", "background files hold ordinary lawful messages only (violation: false)")])
+    messages, files = messages + lawful, files + background_files
     if not any(m.violation for m in messages) or all(m.violation for m in messages):
         raise InputError([Problem(str(paths[0]) if paths else "<command line>", 1, 1, "$.violation", "the corpus needs both violating and compliant messages")])
     low, high = ngrams
@@ -113,7 +127,24 @@ def train(paths: list[Path], ngrams: tuple[int, int] = DEFAULT_NGRAMS, c: float 
             frequency[gram] = frequency.get(gram, 0) + 1
     vocab = {g: i for i, g in enumerate(sorted(g for g, n in frequency.items()
                                                if n >= min_df and (not han_only or _HAN.search(g))))}
-    bias, weights = _fit(rows, [m.violation for m in messages], vocab, c)
+    labels = [m.violation for m in messages]
+    bias, weights = _fit(rows, labels, vocab, c)
+    if positive_max_background is not None:
+        in_background: dict[str, int] = {}
+        for counts, _ in rows[len(rows) - len(lawful):]:
+            for gram in counts:
+                in_background[gram] = in_background.get(gram, 0) + 1
+        barred: set[str] = set()
+        for _ in range(_REFITS):
+            common = {g for g, w in weights.items() if w > 0 and in_background.get(g, 0) > positive_max_background}
+            if not common:
+                break
+            barred |= common
+            vocab = {g: i for i, g in enumerate(sorted(g for g in vocab if g not in barred))}
+            bias, weights = _fit(rows, labels, vocab, c)
+        else:
+            raise InputError([Problem("<command line>", 1, 1, "--positive-max-background",
+                                      f"n-grams common in the background still came out positive after {_REFITS} refits")])
     violating = [(row, m.category) for row, m in zip(rows, messages) if m.violation and m.category]
     categories = {}
     names = sorted({cat for _, cat in violating})
@@ -126,9 +157,11 @@ def train(paths: list[Path], ngrams: tuple[int, int] = DEFAULT_NGRAMS, c: float 
         "description": "Sparse logistic regression over character n-grams of the normalised text; "
                        "written by `compliance-check packs train`, read by the classifier rule kind.",
         "trainer": {"library": f"scikit-learn {sklearn.__version__}", "penalty": "l1", "solver": "liblinear",
-                    "C": c, "class_weight": "balanced", "fit_intercept": False, "min_df": min_df, "seed": _SEED},
+                    "C": c, "class_weight": "balanced", "fit_intercept": False, "min_df": min_df, "seed": _SEED,
+                    "positive_max_background": positive_max_background},
         "trained_on": files,
-        "messages": {"violating": sum(m.violation for m in messages), "compliant": sum(not m.violation for m in messages)},
+        "messages": {"violating": sum(m.violation for m in messages), "compliant": sum(not m.violation for m in messages),
+                     "background": len(lawful)},
         "ngrams": [low, high],
         "features": "n-grams with a Chinese character" if han_only else "all n-grams",
         "length_floor": LENGTH_FLOOR,
