@@ -14,9 +14,11 @@ evidence: the run of text whose n-grams raised the score most.
 
 Features: every n-gram (lengths ``ngrams`` in the model, 2 to 4 characters by default)
 of the normalised text, less those that begin or end with a space, counted, and
-scaled by ``1 / sqrt(number of n-gram positions)`` so that long messages do not score
-higher for their length. Only n-grams the training kept (L1 regularisation keeps a few
-hundred) carry a weight, and the model file lists them, so it can be read and reviewed.
+scaled by ``1 / sqrt(number of n-gram positions)`` (at least ``length_floor`` of them) so
+that long messages do not score higher for their length, nor a two-word chat line
+tenfold. Only n-grams the training kept (L1 regularisation keeps about a thousand of
+tens of thousands) carry a weight, and the model file lists them, so it can be read and
+reviewed.
 
 Cost: the violation model's positive n-grams join the packs' one Aho-Corasick scan,
 which finds every occurrence of each; their weights summed bound the score from above
@@ -77,12 +79,10 @@ def ngram_counts(text: str, low: int, high: int) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Linear:
+    """One weight set: logit = bias + scale * sum(weight of each n-gram occurrence)."""
+
     bias: float
     weights: dict[str, float]
-
-    def logit(self, counts: dict[str, int], scale: float) -> float:
-        weights = self.weights
-        return self.bias + scale * sum(weights[g] * c for g, c in counts.items() if g in weights)
 
 
 @dataclass(frozen=True)
