@@ -88,7 +88,9 @@ class Linear:
 @dataclass(frozen=True)
 class Judgement:
     probability: float  # of a violation
-    evidence: tuple[int, int]  # in the normalised text
+    # the model's n-grams found, (feature index, start, end): the evidence is read from
+    # them only for a message that fires
+    occurrences: list[tuple[int, int, int]]
 
 
 @dataclass(eq=False)
@@ -131,7 +133,7 @@ class Model:
         weights = self._feature_weights
         scale = length_scale(len(text), self.low, self.high, self.floor)
         logit = self.violation.bias + scale * sum(weights[i] for i, _, _ in occurrences)
-        judgement = Judgement(_sigmoid(logit), _evidence(occurrences, weights, len(text)))
+        judgement = Judgement(_sigmoid(logit), occurrences)
         self._last = (text, judgement)
         return judgement
 
@@ -157,6 +159,10 @@ class Model:
             category = self._category_names[best]
         self._last_category = (text, category)
         return category
+
+    def evidence(self, text: str, judgement: Judgement) -> tuple[int, int]:
+        """The span of normalised ``text`` that raised its score most (``_evidence``)."""
+        return _evidence(judgement.occurrences, self._feature_weights, len(text))
 
     def positive_features(self) -> dict[str, float]:
         return {g: w for g, w in self.violation.weights.items() if w > 0}
@@ -285,7 +291,7 @@ class Prefilter:
     floor: int
     bias: float
     least_logit: float
-    ascii_phrases: bool = True  # whether any weighted n-gram could occur in ASCII text
+    ascii_phrases: bool = field(init=False)  # whether any weighted n-gram could occur in ASCII text
 
     def __post_init__(self) -> None:
         self.ascii_phrases = any(gram.isascii() for gram in self.weights)
@@ -321,5 +327,5 @@ def find(params: dict[str, Any], prepared: Prepared, ctx: MatchContext) -> list[
     category = model.category(scanned.text)
     if category is not None and category != prepared.category:
         return []
-    start, end = judgement.evidence
+    start, end = model.evidence(scanned.text, judgement)
     return [Match(*scanned.span(start, end), in_original=True)]

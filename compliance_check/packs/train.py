@@ -56,7 +56,8 @@ def read_labelled(paths: Iterable[Path]) -> tuple[list[LabelledMessage], list[di
         files.append({"file": path.as_posix(), "sha256": hashlib.sha256(raw).hexdigest()})
         for item in read_corpus(raw.decode("utf-8", "replace").splitlines(), str(path)):
             if isinstance(item, RejectedRecord):
-                problems.append(Problem(item.source, item.line, 1, item.error.split(":", 1)[0], item.error.split(": ", 1)[-1]))
+                field, _, message = item.error.partition(": ")
+                problems.append(Problem(item.source, item.line, 1, field, message))
             else:
                 messages.append(item)
     if problems:
