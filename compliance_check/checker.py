@@ -54,8 +54,22 @@ class Checker:
     def check(self, text: str, channel: str | None = None, disabled: frozenset[str] = frozenset()) -> MessageResult:
         """Check one message; ``channel`` scopes channel-specific rules, ``disabled`` skips rule ids."""
         findings: list[Finding] = []
+        held: list[tuple[MatchGroup, NormalisedText, Hits, list[int], NormalisedText]] | None = None
         for group, nt, hits, candidates, scanned in self.compiled.scan(normalise(text), channel):
+            nets = group.nets
+            if nets and not nets.isdisjoint(candidates):
+                # A learned rule (classifier) is a net under the others: it judges a
+                # message only when nothing else blocked it, so the findings an agent
+                # reads name the phrase that broke the rule rather than a likeness.
+                held = held or []
+                held.append((group, nt, hits, [c for c in candidates if c in nets], scanned))
+                candidates = [c for c in candidates if c not in nets]
             findings.extend(self._check_group(group, nt, hits, candidates, disabled, scanned))
+        if held and not any(f.severity == "error" for f in findings):
+            for group, nt, hits, candidates, scanned in held:
+                firing = [c for c in candidates if group.rules[c].kind.could_fire(group.rules[c].prepared, scanned)]
+                if firing:
+                    findings.extend(self._check_group(group, nt, hits, firing, disabled, scanned))
         if not findings:
             return MessageResult("pass", findings, self.pack_summaries)
         if len(findings) > 1:

@@ -1,4 +1,4 @@
-"""The ``classifier`` rule kind, ``packs train``, and the optional cn-collection-learned pack."""
+"""The ``classifier`` rule kind, ``packs train``, cn-collection's learned rules and optional bundled packs."""
 from __future__ import annotations
 
 import hashlib
@@ -9,11 +9,12 @@ import pytest
 
 from compliance_check import Checker, load_packs
 from compliance_check.kinds.classifier import load_model
+from compliance_check.packs import loader
 from compliance_check.packs.loader import bundled_dir
 from compliance_check.packs.train import model_text
 
 ROOT = Path(__file__).resolve().parent.parent
-LEARNED = bundled_dir() / "optional" / "cn-collection-learned.model.json"
+MODELS = [bundled_dir() / "cn-collection.model.json"]
 
 # A model small enough to reason about: three n-grams raise the score, one lowers it.
 TINY_MODEL = {
@@ -70,8 +71,8 @@ def test_the_threshold_is_the_rules_to_set(tmp_path: Path) -> None:
 def test_the_scan_scores_messages_exactly_as_the_model_does() -> None:
     """The packs' one scan sums the model's weights to decide which messages the
     classifier rules look at; a message over the threshold must never be skipped."""
-    model = load_model(LEARNED)
-    checker = Checker(load_packs(["cn-collection-learned"]))
+    model = load_model(MODELS[0])
+    checker = Checker(load_packs(["cn-collection"]))
     texts = [json.loads(line)["text"] for name in ("cn-dev31.jsonl", "cn-dev35.jsonl")
              for line in (ROOT / "corpus" / "messages" / name).read_text("utf-8").splitlines()]
     # ... and messages the pack's variants rewrite (煞笔, pinyin), which the model still
@@ -81,8 +82,11 @@ def test_the_scan_scores_messages_exactly_as_the_model_does() -> None:
     disagreements = []
     for text in texts:
         judged = model.judge(model_text(text))
-        expected = judged.probability >= 0.8
-        fired = [f for f in checker.check(text).findings if f.kind == "classifier"]
+        findings = checker.check(text).findings
+        # the learned rules are a net: judged only when no other rule blocked the message
+        judged_at_all = not any(f.severity == "error" and f.kind != "classifier" for f in findings)
+        expected = judged_at_all and judged.probability >= 0.8
+        fired = [f for f in findings if f.kind == "classifier"]
         if bool(fired) != expected or (fired and fired[0].category != model.category(model_text(text))):
             disagreements.append(text)
     assert disagreements == []
@@ -141,30 +145,61 @@ def test_packs_train_rejects_a_bad_record_naming_file_line_and_field(tmp_path: P
     assert bad.code == 2 and "--ngrams" in bad.err
 
 
-def test_the_bundled_model_was_trained_on_the_corpus_files_as_they_are() -> None:
+@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.name)
+def test_the_bundled_models_were_trained_on_the_corpus_files_as_they_are(path: Path) -> None:
     """Editing a training file without retraining (`packs train`, see the model's
     ``trained_on``) leaves a model that no longer matches its data."""
-    model = json.loads(LEARNED.read_text("utf-8"))
+    model = json.loads(path.read_text("utf-8"))
     stale = [entry["file"] for entry in model["trained_on"]
              if hashlib.sha256((ROOT / entry["file"]).read_bytes()).hexdigest() != entry["sha256"]]
     assert stale == []
     assert len(model["trained_on"]) >= 30
 
 
-def test_the_optional_pack_is_chosen_only_by_name() -> None:
-    assert "cn-collection-learned" not in {p.id for p in load_packs([], ["CN"])}
-    (pack,) = load_packs(["cn-collection-learned"])
+@pytest.fixture
+def optional_bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The bundled packs with one optional pack beside them (none ships today): a copy of
+    cn-collection's rules plus the tiny model's, in ``rules/optional/``."""
+    folder = tmp_path / "rules"
+    (folder / "optional").mkdir(parents=True)
+    for path in bundled_dir().iterdir():
+        if path.is_file():
+            (folder / path.name).symlink_to(path)
+    (folder / "optional" / "tiny.model.json").write_text(json.dumps(TINY_MODEL, ensure_ascii=False), "utf-8")
+    pack = json.loads(_pack(folder / "optional").read_text("utf-8"))
+    (folder / "optional" / "tiny.yaml").unlink()
+    (folder / "optional" / "cn-tiny.yaml").write_text(json.dumps({**pack, "id": "cn-tiny", "extends": ["cn-collection"]}, ensure_ascii=False), "utf-8")
+    monkeypatch.setattr(loader, "bundled_dir", lambda: folder)
+    return folder
+
+
+def test_an_optional_pack_is_chosen_only_by_name(optional_bundled: Path) -> None:
+    assert "cn-tiny" not in {p.id for p in load_packs([], ["CN"])}
+    assert "cn-tiny" not in {p.id for p in load_packs([])}
+    (pack,) = load_packs(["cn-tiny"])
     assert pack.extends == ("cn-collection",)
-    assert {r.kind for r in pack.rules if r.defined_in == "cn-collection-learned"} == {"classifier"}
+    assert {r.kind for r in pack.rules if r.defined_in == "cn-tiny"} == {"classifier"}
 
 
-def test_packs_list_shows_the_optional_pack_apart(run_cli) -> None:
+def test_packs_list_shows_an_optional_pack_apart(optional_bundled: Path, run_cli) -> None:
     rows = json.loads(run_cli("packs", "list", "--format", "json").out)
     optional = {row["id"]: row["optional"] for row in rows}
-    assert optional["cn-collection-learned"] is True
+    assert optional["cn-tiny"] is True
     assert optional["cn-collection"] is False and optional["us-federal"] is False
     text = run_cli("packs", "list").out
-    assert "cn-collection-learned" in text and "optional: used only when named" in text
+    assert "cn-tiny" in text and "optional: used only when named" in text
+
+
+def test_cn_collection_s_learned_rules_are_a_net_under_its_phrase_rules() -> None:
+    """A message a phrase rule blocks is not judged by the model (its finding names the
+    phrase); one the phrase rules miss is, and the finding carries the category's
+    citation."""
+    checker = Checker(load_packs(["cn-collection"]))
+    blocked = checker.check("再不还钱就打断你的腿").findings
+    assert blocked and not [f for f in blocked if f.kind == "classifier"]
+    missed = checker.check("你欠钱的截图我们已经准备好了，就等着发你家族群了。").findings
+    assert [(f.rule, f.kind, f.category) for f in missed] == [("CN-SHAME-ML", "classifier", "public_shaming")]
+    assert missed[0].citation
 
 
 def test_packs_train_keeps_positive_weights_off_wording_ordinary_messages_use(tmp_path: Path, run_cli) -> None:

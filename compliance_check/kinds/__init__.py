@@ -18,7 +18,10 @@ and where it needs them (``kind_function`` supplies the defaults):
 - optionally ``prefilter(params, prepared) -> Prefilter``: weighted phrases for the
   shared scan and ``prefilter.opens(total, length)``: the rule runs only when the
   weights of its phrases found (with repeats) open it. Rules sharing a model return
-  the same object, which the scan weighs once per message;
+  the same object, which the scan weighs once per message. Such a rule is a net under
+  the others (run only for a message nothing else blocked), and its kind also offers
+  ``could_fire(prepared, scanned) -> bool``, the exact test the checker asks of every
+  opened rule before running any;
 - optionally ``NEEDS_ALL_ROLES``: roles that must all have hits before the rule runs;
 - optionally ``make_gate(params) -> gate``: ``gate(nt) -> bool`` is a cheap test, run
   once per message for all rules sharing it (return the same function object), without

@@ -10,7 +10,9 @@ that ``compliance-check packs train`` writes from a labelled corpus), and fires 
 
 So a pack holds one classifier rule per category, all naming the same model: each
 carries its category's citation, message and suggestion. The finding's span is the
-evidence: the run of text whose n-grams raised the score most.
+evidence: the run of text whose n-grams raised the score most. Classifier rules are a
+net under the others: the checker runs them only for a message no other rule blocked
+(``Checker.check``), asking ``could_fire`` of each before running any.
 
 Features: every n-gram (lengths ``ngrams`` in the model, 2 to 4 characters by default)
 of the normalised text, less those that begin or end with a space, counted, and
@@ -23,14 +25,16 @@ reviewed.
 Cost: the violation model's positive n-grams join the packs' one Aho-Corasick scan,
 which finds every occurrence of each; their weights summed bound the score from above
 (the other n-grams only lower it), so a message they cannot lift to the threshold is not
-scored at all. A model trained with ``--positive-max-background`` has positive weights
+scored at all; whether a message holds any of them at all is one bit of the role mask the
+scan computes for every message (``_ChannelPlan.weigh_bit``). A model trained with ``--positive-max-background`` has positive weights
 only on n-grams ordinary messages do not use, so most messages hold none of them. The
 rest are scored exactly with the model's own automaton, and only those at the threshold
 go on to the category models.
 
-Failing example (``rules/optional/cn-collection-learned.model.json``, threshold 0.8)::
+Failing example (cn-collection's ``CN-THREAT-ML``, ``rules/cn-collection.model.json``,
+threshold 0.8; no phrase rule of the pack catches it)::
 
-    你要是再拖着不还，后果自己掂量，别怪我们不客气   -> threat_violence, on 你要是再拖着不还，后果自己掂量，别怪我
+    你再躲着试试，哪天在停车场碰见你，可就不是坐下来聊天这么简单了。   -> threat_violence, on 你再躲着试试，哪天在停车场碰见你，可就不是
 
 Passing example::
 
@@ -48,6 +52,7 @@ from typing import Any
 import ahocorasick_rs
 
 from ..packs.model import Rule
+from ..text.normalise import NormalisedText
 from . import Match, MatchContext
 
 KIND = "classifier"
@@ -297,7 +302,20 @@ class Prefilter:
         self.ascii_phrases = any(gram.isascii() for gram in self.weights)
 
     def opens(self, total: float, length: int) -> bool:
-        return self.bias + total * length_scale(length, self.low, self.high, self.floor) >= self.least_logit
+        """Whether n-grams weighing ``total`` in a text of ``length`` characters could
+        reach the threshold: ``bias + total * length_scale(...) >= least_logit``, without
+        a square root or a sum over n-gram lengths (every message with one of the
+        model's n-grams asks)."""
+        needed = self.least_logit - self.bias
+        if needed <= 0:  # a threshold under the bias's own probability
+            return self.bias + total * length_scale(length, self.low, self.high, self.floor) >= self.least_logit
+        if total <= 0:
+            return False
+        if length >= self.high:
+            positions = (self.high - self.low + 1) * (length + 1) - (self.low + self.high) * (self.high - self.low + 1) // 2
+        else:
+            positions = ngram_positions(length, self.low, self.high)
+        return total * total >= needed * needed * max(self.floor, positions)
 
 
 _PREFILTERS: dict[tuple[str, float], Prefilter] = {}
@@ -316,16 +334,23 @@ def prefilter(params: dict[str, Any], prepared: Prepared) -> Prefilter:
         return found
 
 
+def could_fire(prepared: Prepared, scanned: NormalisedText) -> bool:
+    """Whether the rule fires on the message the scan read: the model's probability
+    reaches the threshold and the category models rank the rule's category first. The
+    model keeps its last answers, so the rules of one model cost one judgement."""
+    model = prepared.model
+    if model.judge(scanned.text).probability < prepared.threshold:
+        return False
+    category = model.category(scanned.text)
+    return category is None or category == prepared.category
+
+
 def find(params: dict[str, Any], prepared: Prepared, ctx: MatchContext) -> list[Match]:
     # The model reads what the scan read (the prefilter summed its n-grams there), not
     # the pack's variant rewrite, which may differ in length.
     scanned = ctx.scanned
+    if not could_fire(prepared, scanned):
+        return []
     model = prepared.model
-    judgement = model.judge(scanned.text)
-    if judgement.probability < prepared.threshold:
-        return []
-    category = model.category(scanned.text)
-    if category is not None and category != prepared.category:
-        return []
-    start, end = model.evidence(scanned.text, judgement)
+    start, end = model.evidence(scanned.text, model.judge(scanned.text))
     return [Match(*scanned.span(start, end), in_original=True)]

@@ -59,6 +59,9 @@ class MatchGroup:
     needs: dict[int, frozenset[str]]
     # rules that run when the scan's weighted phrases open their prefilter (classifier)
     prefiltered: list[tuple[int, Any]] = field(default_factory=list)
+    # the prefiltered rules: a net under the others, run only for a message no other
+    # rule blocked (``Checker.check``)
+    nets: frozenset[int] = frozenset()
 
     def scan(self, nt: NormalisedText, applies: list[bool]) -> "Hits":
         """This group's phrase hits in ``nt``, for the rules that apply."""
@@ -158,6 +161,7 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
         boundary_terms=boundary_terms,
         needs=needs,
         prefiltered=prefiltered,
+        nets=frozenset(index for index, _ in prefiltered),
     )
 
 
@@ -198,10 +202,12 @@ class CompiledPacks:
     # pairs of spaced letters (no owners): a message with one is scanned again as its
     # ``leet_view`` of its ``spaced_view``.
     disguise_indexes: frozenset[int] = frozenset()
-    # Per distinct prefilter (a classifier's model): its weight for every automaton
-    # pattern index (0.0 for all but its phrases), the prefilter, and the
-    # (group, rule) pairs it opens.
-    weighers: tuple[tuple[tuple[float, ...], Any, tuple[tuple[int, int], ...]], ...] = ()
+    # Per distinct prefilter (a classifier's model): the automaton pattern indexes of its
+    # phrases, its weight for every pattern index (0.0 for all but its phrases), the
+    # prefilter, and the (group, rule) pairs it opens.
+    weighers: tuple[tuple[frozenset[int], tuple[float, ...], Any, tuple[tuple[int, int], ...]], ...] = ()
+    # the pattern indexes of every weigher's phrases (``_ChannelPlan.weigh_bit``)
+    weighed: frozenset[int] = frozenset()
 
     _plans: dict[str | None, "_ChannelPlan"] = field(default_factory=dict)
 
@@ -234,12 +240,16 @@ class CompiledPacks:
                 excepting = tuple((g, r) for g, r, role in entries if role == EXCEPT_ROLE and applies[g][r])
                 variant_groups = tuple(g for g, r, _ in entries if r == _VARIANT)
                 owners.append((tuple(triggering), mask, tuple(needy_owners), excepting, variant_groups))
+            planes = max((len(v) for v in roles_of.values()), default=0)
+            # One bit above every role plane says "a classifier's n-gram is here", so the
+            # OR over the hits that every message makes anyway tells whether to weigh.
+            weigh_bit = 1 << (planes * width) if self.weighers else 0
             plan = self._plans[channel] = _ChannelPlan(
                 applies=applies,
                 owners=tuple(owners),
                 unconditional={i: u for i, (_, u, _) in enumerate(scopes) if u},
                 gates=_gates_by_function(scopes),
-                masks=tuple(mask for _, mask, _, _, _ in owners),
+                masks=tuple(mask | weigh_bit if i in self.weighed else mask for i, (_, mask, _, _, _) in enumerate(owners)),
                 special=frozenset(i for i, o in enumerate(owners) if o[0] or o[4]) | self.disguise_indexes,
                 excepting=frozenset(i for i, o in enumerate(owners) if o[3]),
                 needy=needy,
@@ -247,8 +257,10 @@ class CompiledPacks:
                 pairs_only=all(len(v) == 2 for v in roles_of.values()),
                 absent_roles=[
                     sum(1 << k for k, key in enumerate(needy) if len(roles_of[key]) <= plane)
-                    for plane in range(max((len(v) for v in roles_of.values()), default=0))
+                    for plane in range(planes)
                 ],
+                weigh_bit=weigh_bit,
+                openings=tuple(_openings(members, applies) for _, _, _, members in self.weighers),
             )
         return plan
 
@@ -287,6 +299,7 @@ class CompiledPacks:
         # Most hits are ordinary words of near rules and exception phrases: set
         # operations and one OR over their role bits, rather than a step per hit.
         indexes = list(map(_FIRST, matches))
+        role_bits = 0
         if indexes:
             # The leetspeak and spaced-letter pairs count as special, so that the common
             # message pays nothing for them (both views leave Chinese messages alone).
@@ -322,7 +335,7 @@ class CompiledPacks:
         if not hits and not disguised and not plan.unconditional:
             # The common case: nothing but gates to try, and most messages open none.
             opened = _open_gates(base, plan)
-            if self.weighers and indexes:
+            if role_bits & plan.weigh_bit:
                 self._weigh(indexes, text, plan, opened)
             if not opened:
                 return []
@@ -330,7 +343,7 @@ class CompiledPacks:
         if padded:
             matches = _unpadded(matches)
         opened = _open_gates(base, plan)
-        if self.weighers and indexes:
+        if role_bits & plan.weigh_bit:
             self._weigh(indexes, text, plan, opened)
         excepting = plan.excepting.intersection(indexes)  # the exception phrases found
         out = []
@@ -367,14 +380,15 @@ class CompiledPacks:
         (``indexes``, with repeats) open."""
         ascii_text = text.isascii()
         length = len(text)
-        for weights, prefilter, members in self.weighers:
+        for k, (weighted, weights, prefilter, _) in enumerate(self.weighers):
             if ascii_text and not prefilter.ascii_phrases:
                 continue  # a Chinese model's n-grams cannot occur in ASCII text
+            if weighted.isdisjoint(indexes):
+                continue
             total = sum(map(weights.__getitem__, indexes))
             if total and prefilter.opens(total, length):
-                for group_index, rule_index in members:
-                    if plan.applies[group_index][rule_index]:
-                        opened.setdefault(group_index, []).append(rule_index)
+                for group_index, rules in plan.openings[k]:
+                    opened.setdefault(group_index, []).extend(rules)
 
     def _word_form_groups(self, text: str) -> set[int]:
         """The groups with a variant form of Latin words in non-ASCII ``text``."""
@@ -478,6 +492,11 @@ class _ChannelPlan:
     pairs_only: bool  # every such rule needs exactly two roles
     # per role plane: the bits of the rules that need no role there (fewer roles), set
     absent_roles: list[int]
+    # set in ``masks`` of the n-grams of ``CompiledPacks.weighers`` (0 without any): above
+    # every role plane, so ``complete`` never reads it
+    weigh_bit: int = 0
+    # per weigher of ``CompiledPacks.weighers``: (group, its rules that apply) it opens
+    openings: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...] = ()
 
     def complete(self, role_bits: int) -> list[tuple[int, int]]:
         """The rules every one of whose roles has a bit set in ``role_bits``."""
@@ -497,6 +516,15 @@ class _ChannelPlan:
             out.append(self.needy[low.bit_length() - 1])
             found ^= low
         return out
+
+
+def _openings(members: tuple[tuple[int, int], ...], applies: list[list[bool]]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """A weigher's (group, rule) ``members`` that apply to a channel, by group."""
+    by_group: dict[int, list[int]] = {}
+    for group_index, rule_index in members:
+        if applies[group_index][rule_index]:
+            by_group.setdefault(group_index, []).append(rule_index)
+    return tuple((g, tuple(rules)) for g, rules in by_group.items())
 
 
 def _gates_by_function(scopes: list[tuple[list[bool], list[int], list[tuple[Gate, int]]]]) -> list[tuple[Gate | None, list[tuple[Gate, list[tuple[int, int]]]], dict]]:
@@ -550,11 +578,13 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
         weights = [0.0] * len(phrases)
         for phrase, weight in prefilter.weights.items():
             weights[position[phrase]] = weight
-        weighers.append((tuple(weights), prefilter, tuple(members)))
+        weighers.append((frozenset(position[phrase] for phrase in prefilter.weights), tuple(weights), prefilter,
+                         tuple(members)))
     disguise_pairs = frozenset(LEET_PAIRS + SPACED_PAIRS)
     return CompiledPacks(
         disguise_indexes=frozenset(i for i, p in enumerate(phrases) if p in disguise_pairs),
         weighers=tuple(weighers),
+        weighed=frozenset().union(*(weighted for weighted, _, _, _ in weighers)),
         form_finder=ahocorasick_rs.AhoCorasick(list(padded)) if padded else None,
         form_groups=tuple(tuple(g) for g in padded.values()),
         lettered_forms=all(_LATIN_LETTER.search(form) for form in padded),

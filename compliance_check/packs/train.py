@@ -33,7 +33,7 @@ DEFAULT_MIN_DF = 2
 # 20-character message): short chat lines must not turn one n-gram into a verdict.
 LENGTH_FLOOR = 60
 _SEED = 0
-_REFITS = 20
+_REFITS = 100
 
 
 def model_text(original: str) -> str:
