@@ -6,7 +6,7 @@ letters that look like Latin ones (the е of "tеll", Greek ο), a classic disgu
 those Latin letters, by the Unicode confusables data (``confusable_homoglyphs``).
 
 Folding is defined character by character so that the fast path (``str.translate``)
-and the mapped path (one character at a time, recording offsets) give the same
+and the mapped path (which records each character's offsets) give the same
 text by construction. Filler characters (spaces, punctuation, symbols, emoji,
 zero-width and other format characters) fold to nothing, except whitespace, which
 folds to one ASCII space that ``normalise`` keeps only between Latin words.

@@ -6,9 +6,9 @@ simplified, filler removed, whitespace to a space), and a run of spaces survives
 only as one space between two Latin letters or digits. ``leet_view`` then decodes
 digits that stand for letters inside a Latin word (``sh1t``, ``c0urt``, ``r3voked``),
 for the messages whose scan finds a letter beside such a digit. The offset map is built
-only when someone asks for a span,
-by folding again one character at a time; both paths use the same table and the
-same whitespace rule, so they produce the same text.
+only when someone asks for a span, by folding again and recording which original
+characters each folded one came from; both paths use the same table and the same
+whitespace rule, so they produce the same text.
 """
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ _NON_WORD = f"[^\x00-\x7f\u00c0-\u024f{PLACEHOLDER}]"
 # Starts with the literal space (the character before it is a look-behind over two
 # characters), so the engine skips from space to space instead of trying every position.
 _SPACE_BESIDE_NON_WORD = re.compile(f" (?={_NON_WORD})| (?<={_NON_WORD} )")
+# An inner run of spaces that does not stay as it is: two or more spaces (one stays if
+# they are between two words), or one beside a character that is not a word character.
+_EDITED_RUN = re.compile(f"  +| (?={_NON_WORD})| (?<={_NON_WORD} )")
 
 # Leetspeak: a digit that stands for a letter inside a Latin word of a Latin-script
 # message (English, chiefly). Each becomes its letter in place, so the text keeps its
@@ -219,8 +222,8 @@ def _replay_edits(parent: NormalisedText, edits: list[tuple[int, int, str]]) -> 
     return starts, ends
 
 
-def _with_placeholders_marked(text: str) -> str:
-    spans = find_placeholders(text)
+def _with_placeholders_marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each placeholder span (from ``find_placeholders``) replaced by the mark."""
     if not spans:
         return text
     parts, pos = [], 0
@@ -248,7 +251,7 @@ def _collapse_spaces(folded: str) -> str:
 def normalise(original: str) -> NormalisedText:
     """Normalise ``original`` for matching; the offset map is built lazily."""
     if may_hold_placeholder(original):  # most messages skip the placeholder functions
-        folded = fold_text(_with_placeholders_marked(original))
+        folded = fold_text(_with_placeholders_marked(original, find_placeholders(original)))
     else:
         folded = fold_text(original)
     if SPACE in folded:
@@ -261,27 +264,27 @@ def normalise_phrase(phrase: str) -> str:
     return normalise(phrase).text
 
 
-_SPACE_RUN_RE = re.compile(" +")
-# Folded ASCII as bytes: 1 for a word character, 0 for a space; then the first (or the
-# last) space of each run between two words flagged 1 as well.
-_WORD_FLAGS = bytes.maketrans(bytes(range(256)), bytes(0 if b == 0x20 else 1 for b in range(256)))
-_FIRST_OF_RUN = re.compile(b"(?<=\x01)\x00")
-_LAST_OF_RUN = re.compile(b"\x00(?=\x01)")
-
-
 def _mapped_normalise(original: str) -> tuple[str, list[int], list[int]]:
     """The normalised text with, for each of its characters, the original span it
     came from. Same folding and spacing rule as ``normalise``, with bookkeeping."""
     placeholders = find_placeholders(original)
-    if not placeholders:
-        if original.isascii():
-            return _mapped_ascii(original)
-        kept = original.translate(keep_list())
-        if kept.isascii() and "\x02" not in kept:  # every character folds to one or none
-            n = len(original)
-            flags = kept.encode("ascii")
-            starts, ends = list(compress(range(n), flags)), list(compress(range(1, n + 1), flags))
-            return _collapse_mapped(fold_text(original), starts, ends)
+    if not placeholders and original.isascii():
+        return _mapped_ascii(original)
+    kept = original.translate(keep_list())
+    if kept.isascii() and "\x02" not in kept:  # every character folds to one or none
+        n = len(original)
+        firsts = lasts = kept.encode("ascii")
+        if placeholders:
+            # A placeholder folds to one mark spanning it all: kept at its first
+            # character for the starts, at its last for the ends.
+            firsts, lasts = bytearray(firsts), bytearray(lasts)
+            for start, end in placeholders:
+                inside = bytes(end - start - 1)
+                firsts[start:end] = b"\x01" + inside
+                lasts[start:end] = inside + b"\x01"
+        starts, ends = list(compress(range(n), firsts)), list(compress(range(1, n + 1), lasts))
+        return _collapse_mapped(fold_text(_with_placeholders_marked(original, placeholders)), starts, ends)
+    # A character folding to several (ß, ﬁ) or beyond the list: one at a time.
     fold = fold_table().get
     pieces = [fold(ord(c), c) for c in original]
     ends_override: dict[int, int] = {}
@@ -311,21 +314,7 @@ def _mapped_ascii(original: str) -> tuple[str, list[int], list[int]]:
     else:
         kept = data.translate(ascii_keep_table())
         starts, ends = list(compress(range(n), kept)), list(compress(range(1, n + 1), kept))
-    if SPACE not in folded:
-        return folded, starts, ends
-    # Every ASCII character of folded text but the space is a Latin letter or digit, so
-    # every inner run of spaces is kept as one space: trim the ends, and where runs are
-    # longer than one, keep the first space's start and the last space's end.
-    first, stop = len(folded) - len(folded.lstrip(SPACE)), len(folded.rstrip(SPACE))
-    folded, starts, ends = folded[first:stop], starts[first:stop], ends[first:stop]
-    if "  " not in folded:
-        return folded, starts, ends
-    flags = folded.encode("ascii").translate(_WORD_FLAGS)
-    return (
-        " ".join(folded.split()),
-        list(compress(starts, _FIRST_OF_RUN.sub(b"\x01", flags))),
-        list(compress(ends, _LAST_OF_RUN.sub(b"\x01", flags))),
-    )
+    return _collapse_mapped(folded, starts, ends)
 
 
 def _collapse_mapped(folded: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
@@ -333,16 +322,24 @@ def _collapse_mapped(folded: str, starts: list[int], ends: list[int]) -> tuple[s
     kept space (one run between two word characters) stands for its whole run."""
     if SPACE not in folded:
         return folded, starts, ends
+    # Runs at either end go (most messages end with a space): a slice.
+    first, stop = len(folded) - len(folded.lstrip(SPACE)), len(folded.rstrip(SPACE))
+    if stop - first < len(folded):
+        folded, starts, ends = folded[first:stop], starts[first:stop], ends[first:stop]
+    if "  " not in folded and folded.replace(PLACEHOLDER, "").isascii():
+        return folded, starts, ends  # words and single spaces (folded ASCII is words and spaces)
+    # Most inner runs are one space between two words, which stays as it is; only the
+    # others take a step each.
     text: list[str] = []
     out_starts: list[int] = []
     out_ends: list[int] = []
-    pos, last = 0, len(folded)
-    for run in _SPACE_RUN_RE.finditer(folded):
+    pos = 0
+    for run in _EDITED_RUN.finditer(folded):
         run_start, run_end = run.span()
         text.append(folded[pos:run_start])
         out_starts += starts[pos:run_start]
         out_ends += ends[pos:run_start]
-        if 0 < run_start and run_end < last and folded[run_start - 1] in _WORD_CHARS and folded[run_end] in _WORD_CHARS:
+        if folded[run_start - 1] in _WORD_CHARS and folded[run_end] in _WORD_CHARS:
             text.append(SPACE)
             out_starts.append(starts[run_start])
             out_ends.append(ends[run_end - 1])
