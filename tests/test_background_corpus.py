@@ -13,7 +13,7 @@ import pytest
 from compliance_check import Checker, load_packs
 
 BACKGROUND = Path(__file__).resolve().parent.parent / "corpus" / "background"
-PACKS = {"cn-collection": "cn", "us-federal": "us"}
+PACKS = {"cn-collection": "cn", "us-federal": "us", "us-federal-learned": "us"}
 
 
 def _routine(language: str) -> list[dict]:

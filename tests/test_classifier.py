@@ -14,7 +14,7 @@ from compliance_check.packs.loader import bundled_dir
 from compliance_check.packs.train import model_text
 
 ROOT = Path(__file__).resolve().parent.parent
-MODELS = [bundled_dir() / "cn-collection.model.json"]
+MODELS = [bundled_dir() / "cn-collection.model.json", bundled_dir() / "optional" / "us-federal-learned.model.json"]
 
 # A model small enough to reason about: three n-grams raise the score, one lowers it.
 TINY_MODEL = {
@@ -158,13 +158,15 @@ def test_the_bundled_models_were_trained_on_the_corpus_files_as_they_are(path: P
 
 @pytest.fixture
 def optional_bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The bundled packs with one optional pack beside them (none ships today): a copy of
-    cn-collection's rules plus the tiny model's, in ``rules/optional/``."""
+    """The bundled packs (links to them) with one more optional pack beside them: cn-collection
+    plus the tiny model's rules, in ``rules/optional/``."""
     folder = tmp_path / "rules"
     (folder / "optional").mkdir(parents=True)
     for path in bundled_dir().iterdir():
         if path.is_file():
             (folder / path.name).symlink_to(path)
+    for path in (bundled_dir() / "optional").iterdir():
+        (folder / "optional" / path.name).symlink_to(path)
     (folder / "optional" / "tiny.model.json").write_text(json.dumps(TINY_MODEL, ensure_ascii=False), "utf-8")
     pack = json.loads(_pack(folder / "optional").read_text("utf-8"))
     (folder / "optional" / "tiny.yaml").unlink()
@@ -175,7 +177,8 @@ def optional_bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_an_optional_pack_is_chosen_only_by_name(optional_bundled: Path) -> None:
     assert "cn-tiny" not in {p.id for p in load_packs([], ["CN"])}
-    assert "cn-tiny" not in {p.id for p in load_packs([])}
+    assert "us-federal-learned" not in {p.id for p in load_packs([], ["US"])}
+    assert not {"cn-tiny", "us-federal-learned"} & {p.id for p in load_packs([])}
     (pack,) = load_packs(["cn-tiny"])
     assert pack.extends == ("cn-collection",)
     assert {r.kind for r in pack.rules if r.defined_in == "cn-tiny"} == {"classifier"}
@@ -184,7 +187,7 @@ def test_an_optional_pack_is_chosen_only_by_name(optional_bundled: Path) -> None
 def test_packs_list_shows_an_optional_pack_apart(optional_bundled: Path, run_cli) -> None:
     rows = json.loads(run_cli("packs", "list", "--format", "json").out)
     optional = {row["id"]: row["optional"] for row in rows}
-    assert optional["cn-tiny"] is True
+    assert optional["cn-tiny"] is True and optional["us-federal-learned"] is True
     assert optional["cn-collection"] is False and optional["us-federal"] is False
     text = run_cli("packs", "list").out
     assert "cn-tiny" in text and "optional: used only when named" in text

@@ -116,7 +116,8 @@ def _examples() -> list[str]:
 EXAMPLES = _examples()
 
 
-@pytest.mark.parametrize("specs", [tuple(BUNDLED), ("cn-collection",), ("us-federal",)], ids=["both", "cn", "us"])
+@pytest.mark.parametrize("specs", [tuple(BUNDLED), ("cn-collection",), ("us-federal",), ("us-federal-learned",)],
+                         ids=["both", "cn", "us", "us-learned"])
 def test_every_bundled_example_on_every_channel(specs):
     checker = checker_of(*specs)
     assert len(EXAMPLES) > 150

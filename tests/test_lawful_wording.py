@@ -36,11 +36,13 @@ CHINESE = [
 
 @pytest.fixture(scope="module")
 def checkers() -> dict[str, Checker]:
-    return {"en": Checker(load_packs(["us-federal"])), "zh": Checker(load_packs(["cn-collection"]))}
+    return {"en": Checker(load_packs(["us-federal"])), "zh": Checker(load_packs(["cn-collection"])),
+            "en-learned": Checker(load_packs(["us-federal-learned"]))}
 
 
 @pytest.mark.parametrize("channel", [None, "sms", "email", "letter", "call_script", "chat"])
-@pytest.mark.parametrize("language, text", [("en", t) for t in ENGLISH] + [("zh", t) for t in CHINESE])
+@pytest.mark.parametrize("language, text", [("en", t) for t in ENGLISH] + [("zh", t) for t in CHINESE]
+                         + [("en-learned", t) for t in ENGLISH])
 def test_no_wording_rule_fires_on_firm_but_lawful_wording(checkers, language, text, channel):
     findings = checkers[language].check(text, channel).findings
     wording = [(f.rule, f.matched) for f in findings if f.kind in WORDING_KINDS]
