@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
@@ -130,6 +131,27 @@ def test_a_changed_pack_has_a_different_hash():
     changed = type(pack)(**{**pack.__dict__, "version": "9.9.9"})
     assert pack_digest(pack) != pack_digest(changed)
     assert pack_digest(pack) == pack_digest(load_packs(["us-federal"])[0])
+
+
+def test_a_retrained_model_changes_the_hash_of_the_pack_that_reads_it(tmp_path):
+    """The rule text names the model file; what the rules decide is in the file."""
+    from compliance_check.packs.loader import load_packs
+    from compliance_check.web.catalog import pack_digest
+
+    model = {"format": 1, "ngrams": [2, 3], "length_floor": 10, "categories": {},
+             "violation": {"bias": 0.0, "weights": {"打断": 9.0, "你的腿": 9.0}}}
+    pack = {"id": "tiny", "version": "1.0.0", "title": "tiny",
+            "rules": [{"id": "T-ML", "kind": "classifier", "category": "threat_violence", "severity": "error",
+                       "message": "reads like a threat", "model": "tiny.model.json", "threshold": 0.8}]}
+    digests = []
+    for weight in (9.0, 4.0):
+        folder = tmp_path / str(weight)
+        folder.mkdir()
+        model["violation"]["weights"]["打断"] = weight
+        (folder / "tiny.model.json").write_text(json.dumps(model, ensure_ascii=False), "utf-8")
+        (folder / "tiny.yaml").write_text(json.dumps(pack, ensure_ascii=False), "utf-8")
+        digests.append(pack_digest(load_packs([str(folder / "tiny.yaml")])[0]))
+    assert digests[0] != digests[1]
 
 
 def test_healthz(client):

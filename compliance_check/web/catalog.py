@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 import threading
+from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..checker import Checker
@@ -29,7 +30,9 @@ class SelectionError(Exception):
 
 
 def pack_digest(pack: Pack) -> str:
-    """SHA-256 of the resolved pack's content (rules with inherited ones, sources, variants)."""
+    """SHA-256 of the resolved pack's content (rules with inherited ones, sources, variants)
+    and of the files beside it that its rules read (a classifier's model): a retrained
+    model decides differently under the same rule text."""
 
     def strip(value: Any) -> Any:
         if isinstance(value, dict):
@@ -40,8 +43,12 @@ def pack_digest(pack: Pack) -> str:
             return sorted(value)
         return value
 
-    canonical = json.dumps(strip(dataclasses.asdict(pack)), sort_keys=True, ensure_ascii=False, default=str)
+    content = strip(dataclasses.asdict(pack))
+    content["files_read"] = {rule.id: hashlib.sha256((Path(rule.folder) / rule.params["model"]).read_bytes()).hexdigest()
+                             for rule in pack.rules if rule.kind == "classifier"}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
 
 
 class Catalog:
