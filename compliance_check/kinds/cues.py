@@ -100,6 +100,22 @@ def _joined(text: str, end: int, start: int) -> bool:
     return start <= end or (start - end <= _LONGEST_JOINER + 2 and text[end:start].strip(" ") in _JOINERS)
 
 
+# The last message asked about, with whether it has a quotation mark: every hit of every
+# rule with cues asks about the same message in turn. One tuple, so that a thread never
+# reads one message's answer for another's.
+_last_marked: tuple[str | None, bool] = (None, False)
+
+
+def _has_quotation_mark(original: str) -> bool:
+    global _last_marked
+    last = _last_marked
+    if last[0] is original:
+        return last[1]
+    found = ANY_MARK.search(original) is not None
+    _last_marked = (original, found)
+    return found
+
+
 @dataclass(frozen=True)
 class Cues:
     """A rule's normalised cues, ready to test hits against."""
@@ -138,7 +154,7 @@ class Cues:
         quotation marks also where its quotation does (您说的“爆通讯录”, 以“上门”相威胁)."""
         if self._negates_at(nt, start, end):
             return True
-        if not ANY_MARK.search(nt.original):
+        if not _has_quotation_mark(nt.original):
             return False
         held = quotation(nt.original, *nt.span(start, end))
         if held is None:
