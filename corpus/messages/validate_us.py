@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FILES = ["us-dev.jsonl", "us-test.jsonl", "us-dev2.jsonl", "us-dev3.jsonl", "us-dev4.jsonl", "us-dev5.jsonl", "us-dev6.jsonl", "us-dev7.jsonl", "us-dev8.jsonl", "us-dev9.jsonl", "us-dev10.jsonl", "us-dev11.jsonl", "us-dev12.jsonl", "us-dev13.jsonl", "us-dev14.jsonl", "us-dev15.jsonl", "us-dev16.jsonl", "us-dev17.jsonl", "us-dev18.jsonl", "us-dev19.jsonl", "us-dev20.jsonl", "us-dev21.jsonl", "us-dev22.jsonl", "us-dev23.jsonl", "us-dev24.jsonl", "us-dev25.jsonl", "us-dev26.jsonl", "us-dev27.jsonl", "us-dev28.jsonl", "us-dev29.jsonl", "us-dev30.jsonl", "us-dev31.jsonl", "us-dev32.jsonl", "us-dev33.jsonl", "us-dev34.jsonl", "us-dev35.jsonl", "us-dev36.jsonl", "us-dev37.jsonl", "us-dev38.jsonl", "us-dev39.jsonl"]
+FILES = ["us-dev.jsonl", "us-test.jsonl", "us-dev2.jsonl", "us-dev3.jsonl", "us-dev4.jsonl", "us-dev5.jsonl", "us-dev6.jsonl", "us-dev7.jsonl", "us-dev8.jsonl", "us-dev9.jsonl", "us-dev10.jsonl", "us-dev11.jsonl", "us-dev12.jsonl", "us-dev13.jsonl", "us-dev14.jsonl", "us-dev15.jsonl", "us-dev16.jsonl", "us-dev17.jsonl", "us-dev18.jsonl", "us-dev19.jsonl", "us-dev20.jsonl", "us-dev21.jsonl", "us-dev22.jsonl", "us-dev23.jsonl", "us-dev24.jsonl", "us-dev25.jsonl", "us-dev26.jsonl", "us-dev27.jsonl", "us-dev28.jsonl", "us-dev29.jsonl", "us-dev30.jsonl", "us-dev31.jsonl", "us-dev32.jsonl", "us-dev33.jsonl", "us-dev34.jsonl", "us-dev35.jsonl", "us-dev36.jsonl", "us-dev37.jsonl", "us-dev38.jsonl", "us-dev39.jsonl", "us-dev40.jsonl"]
 CHANNELS = {"sms", "email", "chat", "call_script", "letter"}
 CATEGORIES = {"threat_violence", "insult_profanity", "impersonation_authority",
               "false_legal_threat", "third_party_pressure", "public_shaming",
