@@ -172,7 +172,9 @@ Scanned = tuple[MatchGroup, NormalisedText, Hits, list[int], NormalisedText]
 _VARIANT = -1  # owner rule index marking a variant form of the group
 # A maximal run of Latin letters and digits: what ``variants.is_latin`` treats as one word.
 _LATIN_WORD = re.compile("[a-z0-9\u00c0-\u024f]+")
-_LATIN_LETTER = re.compile("[a-z\u00c0-\u024f]")
+# ASCII bytes of normalised text -> its words (letters and digits) and spaces for the rest
+# (a space, or "?" for a character beyond ASCII): ``split`` then gives the projection's words.
+_WORDS_OF_PROJECTION = bytes.maketrans(bytes(range(256)), bytes(b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256)))
 _NO_HITS: Hits = {}
 _NO_GROUPS: frozenset[int] = frozenset()
 _FIRST = itemgetter(0)
@@ -195,7 +197,9 @@ class CompiledPacks:
     # accent folding) are compared with the message's Latin words.
     form_finder: ahocorasick_rs.AhoCorasick | None = None
     form_groups: tuple[tuple[int, ...], ...] = ()
-    lettered_forms: bool = True  # every ASCII form has a letter: a message without one holds none
+    # the first words of the padded forms, as ASCII bytes: a form can match only where its
+    # first word is a whole word of the projection
+    form_first_words: frozenset[bytes] = frozenset()
     other_word_forms: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     padded_forms: bool = False  # the automaton holds the padded ASCII forms
     # Automaton pattern indexes of the letter-and-digit pairs of leetspeak and of the
@@ -393,14 +397,19 @@ class CompiledPacks:
     def _word_form_groups(self, text: str) -> set[int]:
         """The groups with a variant form of Latin words in non-ASCII ``text``."""
         disguised: set[int] = set()
-        # Most Chinese messages hold no Latin letter at all (digits only: amounts,
-        # phone numbers): skip the projection.
-        if self.form_finder is not None and (not self.lettered_forms or _LATIN_LETTER.search(text)):
+        if self.form_finder is not None:
             # Normalised text holds no "?" (punctuation), so each one is a non-ASCII
             # character (CJK, the placeholder mark): a space between Latin words here.
-            projected = text.encode("ascii", "replace").decode("ascii").replace("?", " ")
-            for index in set(map(_FIRST, self.form_finder.find_matches_as_indexes(f" {projected} ", overlapping=True))):
-                disguised.update(self.form_groups[index])
+            ascii_text = text.encode("ascii", "replace")
+            # The few Latin words of most Chinese messages (a bank's name, "app", amounts)
+            # begin no form: one set test on the projection's words says so, before the
+            # scan for whole forms. A message of mostly Latin words has one that does
+            # ("a", "u"): it goes straight to the scan.
+            if (ascii_text.count(b"?") * 2 < len(ascii_text)
+                    or not self.form_first_words.isdisjoint(ascii_text.translate(_WORDS_OF_PROJECTION).split())):
+                projected = ascii_text.decode("ascii").replace("?", " ")
+                for index in set(map(_FIRST, self.form_finder.find_matches_as_indexes(f" {projected} ", overlapping=True))):
+                    disguised.update(self.form_groups[index])
         if self.other_word_forms:
             words = _LATIN_WORD.findall(text)
             for group_index, forms in self.other_word_forms:
@@ -587,7 +596,7 @@ def compile_all(packs: Iterable[Pack]) -> CompiledPacks:
         weighed=frozenset().union(*(weighted for weighted, _, _, _ in weighers)),
         form_finder=ahocorasick_rs.AhoCorasick(list(padded)) if padded else None,
         form_groups=tuple(tuple(g) for g in padded.values()),
-        lettered_forms=all(_LATIN_LETTER.search(form) for form in padded),
+        form_first_words=frozenset(form.split()[0].encode("ascii") for form in padded),
         other_word_forms=other_word_forms,
         padded_forms=bool(padded),
         groups=groups,
