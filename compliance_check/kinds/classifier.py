@@ -25,11 +25,11 @@ reviewed.
 Cost: the violation model's positive n-grams join the packs' one Aho-Corasick scan,
 which finds every occurrence of each; their weights summed bound the score from above
 (the other n-grams only lower it), so a message they cannot lift to the threshold is not
-scored at all; whether a message holds any of them at all is one bit of the role mask the
-scan computes for every message (``_ChannelPlan.weigh_bit``). A model trained with ``--positive-max-background`` has positive weights
-only on n-grams ordinary messages do not use, so most messages hold none of them. The
-rest are scored exactly with the model's own automaton, and only those at the threshold
-go on to the category models.
+scored at all; whether a message holds any of them is one bit of the role mask the scan
+computes for every message (``_ChannelPlan.weigh_bit``). A model trained with
+``--positive-max-background`` has positive weights only on n-grams ordinary messages do
+not use, so most messages hold none of them. The rest are scored exactly with the model's
+own automaton, and only those at the threshold go on to the category models.
 
 Failing example (cn-collection's ``CN-THREAT-ML``, ``rules/cn-collection.model.json``,
 threshold 0.8; no phrase rule of the pack catches it)::
