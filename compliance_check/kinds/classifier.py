@@ -42,6 +42,7 @@ Passing example::
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ class Model:
     """A trained model file, loaded. ``judge`` is thread-safe."""
 
     path: str
+    sha256: str  # of the file's bytes: what a pack's content hash records for it
     low: int
     high: int
     floor: int
@@ -230,7 +232,8 @@ def _linear(data: Any, where: str) -> Linear:
 
 def _read_model(path: Path) -> Model:
     try:
-        data = json.loads(path.read_text("utf-8"))
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
     except OSError as e:
         raise ModelError(f"cannot read the model file: {e.strerror or e}") from None
     except ValueError as e:
@@ -248,6 +251,7 @@ def _read_model(path: Path) -> Model:
         raise ModelError("categories: expected an object")
     return Model(
         path=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
         low=ngrams[0],
         high=ngrams[1],
         floor=floor,

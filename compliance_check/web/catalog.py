@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..checker import Checker
 from ..contacts.audit import Auditor
+from ..kinds.classifier import load_model
 from ..packs.loader import PackLibrary, load_packs
 from ..packs.model import Pack
 
@@ -44,7 +45,9 @@ def pack_digest(pack: Pack) -> str:
         return value
 
     content = strip(dataclasses.asdict(pack))
-    content["files_read"] = {rule.id: hashlib.sha256((Path(rule.folder) / rule.params["model"]).read_bytes()).hexdigest()
+    # the model as loaded (``load_model`` reads each file once per process), so the hash
+    # describes what decides, not the file as it may be by now
+    content["files_read"] = {rule.id: load_model(Path(rule.folder) / rule.params["model"]).sha256
                              for rule in pack.rules if rule.kind == "classifier"}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
