@@ -21,6 +21,7 @@ from .formats import json as json_format
 from .formats import jsonl as jsonl_format
 from .formats import text as text_format
 from .formats.markdown import packs_markdown
+from .packs.train import DEFAULT_C, DEFAULT_MIN_DF, DEFAULT_NGRAMS, train
 from .packs.loader import PackLibrary, load_packs, read_pack_file
 from .packs.selftest import SelfTestReport, run_examples
 from .serve import add_parsers as add_service_parsers, cmd_decisions, cmd_serve
@@ -95,9 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = psub.add_parser("train", help="fit a classifier rule's model on labelled corpora (needs scikit-learn)")
     p.add_argument("corpus", nargs="+", help="JSON Lines corpus files, eval's format")
     p.add_argument("--out", required=True, help="the model file to write (JSON)")
-    p.add_argument("--ngrams", default="2-4", metavar="LOW-HIGH", help="n-gram lengths in characters (default: 2-4)")
-    p.add_argument("--c", type=float, default=32.0, help="inverse L1 regularisation strength: larger keeps more n-grams (default: 32)")
-    p.add_argument("--min-df", type=int, default=2, help="an n-gram must occur in this many messages to be a feature (default: 2)")
+    ngrams = "-".join(map(str, DEFAULT_NGRAMS))
+    p.add_argument("--ngrams", default=ngrams, metavar="LOW-HIGH", help=f"n-gram lengths in characters (default: {ngrams})")
+    p.add_argument("--c", type=float, default=DEFAULT_C,
+                   help=f"inverse L1 regularisation strength: larger keeps more n-grams (default: {DEFAULT_C:g})")
+    p.add_argument("--min-df", type=int, default=DEFAULT_MIN_DF,
+                   help=f"an n-gram must occur in this many messages to be a feature (default: {DEFAULT_MIN_DF})")
     p.add_argument("--han-only", action="store_true", help="keep only n-grams with a Chinese character (a Chinese pack's model)")
     p.add_argument("--background", nargs="+", default=[], metavar="FILE",
                    help="corpora of ordinary lawful messages (all violation: false), trained on as compliant")
@@ -281,8 +285,6 @@ def _every_bundled() -> list[str]:
 
 
 def _train(args: argparse.Namespace, out: TextIO) -> int:
-    from .packs.train import train
-
     low, _, high = args.ngrams.partition("-")
     if not (low.isdigit() and high.isdigit() and 1 <= int(low) <= int(high) <= 8):
         raise UsageError(f"--ngrams {args.ngrams!r}: expected LOW-HIGH, 1 <= LOW <= HIGH <= 8")

@@ -63,6 +63,8 @@ DEFAULT_THRESHOLD = 0.5
 
 def ngram_positions(length: int, low: int, high: int) -> int:
     """How many n-grams of lengths ``low``..``high`` a text of ``length`` characters has."""
+    if length >= high:  # every length fits: (length + 1 - n) summed over n, in closed form
+        return (high - low + 1) * (length + 1) - (low + high) * (high - low + 1) // 2
     return sum(max(0, length - n + 1) for n in range(low, high + 1))
 
 
@@ -308,18 +310,13 @@ class Prefilter:
     def opens(self, total: float, length: int) -> bool:
         """Whether n-grams weighing ``total`` in a text of ``length`` characters could
         reach the threshold: ``bias + total * length_scale(...) >= least_logit``, without
-        a square root or a sum over n-gram lengths (every message with one of the
-        model's n-grams asks)."""
+        a square root (every message with one of the model's n-grams asks)."""
         needed = self.least_logit - self.bias
         if needed <= 0:  # a threshold under the bias's own probability
             return self.bias + total * length_scale(length, self.low, self.high, self.floor) >= self.least_logit
         if total <= 0:
             return False
-        if length >= self.high:
-            positions = (self.high - self.low + 1) * (length + 1) - (self.low + self.high) * (self.high - self.low + 1) // 2
-        else:
-            positions = ngram_positions(length, self.low, self.high)
-        return total * total >= needed * needed * max(self.floor, positions)
+        return total * total >= needed * needed * max(self.floor, ngram_positions(length, self.low, self.high))
 
 
 _PREFILTERS: dict[tuple[str, float], Prefilter] = {}
