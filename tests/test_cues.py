@@ -302,3 +302,57 @@ rules:
 )
 def test_a_quoted_hit_is_judged_at_its_quotation_marks(tmp_path_factory, text, expected):
     assert rules(checker_of(tmp_path_factory, QUOTING), text) == expected
+
+
+DISOWNING = """\
+id: disowning-test
+version: 1.0.0
+title: disowning
+rules:
+  - id: ARREST
+    kind: terms
+    category: false_legal_threat
+    severity: error
+    message: m
+    terms: [be arrested, 拘留]
+    except_next_sentence: [did not come from us, 不是我们]
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The sentence after the report disowns it.
+        ("Someone called saying you would be arrested. That call did not come from us.", []),
+        ("Someone called saying you would be arrested.\n\nThat call did not come from us!", []),
+        ("有人打电话说要拘留您。这不是我们公司的人。", []),
+        # Only the very next sentence counts, and it must disown: a threat stays a threat.
+        ("Pay today or you will be arrested. We mean it. That call did not come from us.", ["ARREST"]),
+        ("Pay today or you will be arrested.", ["ARREST"]),
+        ("That call did not come from us. You will be arrested.", ["ARREST"]),
+        # A full stop inside an abbreviation or a number ends no sentence.
+        ("Pay $312.00 or you will be arrested by 5 p.m. tomorrow. That call did not come from us.", []),
+        ("Pay or you will be arrested. It did not come from usual channels.", ["ARREST"]),  # whole words only
+    ],
+)
+def test_a_hit_is_judged_by_the_sentence_after_it(tmp_path_factory, text, expected):
+    assert rules(checker_of(tmp_path_factory, DISOWNING), text) == expected
+
+
+def test_except_next_sentence_is_for_cued_kinds_only(tmp_path):
+    path = tmp_path / "pack.yaml"
+    path.write_text(textwrap.dedent("""\
+        id: bad
+        version: 1.0.0
+        title: bad
+        rules:
+          - id: PII
+            kind: pii
+            category: privacy_exposure
+            severity: error
+            message: m
+            detectors: [cn_id]
+            except_next_sentence: [not ours]
+        """), encoding="utf-8")
+    with pytest.raises(InputError, match=r"except_next_sentence applies to"):
+        load_packs([str(path)])

@@ -1,5 +1,5 @@
-"""``except_before`` / ``except_after`` / ``except_in_clause``: context that turns a hit
-into a non-finding.
+"""``except_before`` / ``except_after`` / ``except_in_clause`` / ``except_next_sentence``:
+context that turns a hit into a non-finding.
 
 Lawful messages deny, quote or warn about the very words a rule forbids: 我们不会上门,
 所谓的黑名单是谣言, "we will not sue you". Listing every such phrase as an ``except``
@@ -33,6 +33,11 @@ text), unless:
   你单位吗？ is a threat (a report of a question, 有人跟您说欠钱会坐牢？, still negates);
 - the negation is a condition (如果你不还 …, "if you do not pay ..."): a condition word
   stands shortly before the cue in its clause.
+
+A warning about someone else's threat often disowns it in the next sentence: "Someone
+called saying you would be arrested. That call did not come from us." An
+``except_next_sentence`` cue anywhere in the sentence right after the hit's sentence
+negates the hit.
 
 Failing example (terms ``[上门]``, except_before ``[不会]``)::
 
@@ -123,14 +128,18 @@ class Cues:
     before: tuple[str, ...]
     after: tuple[str, ...]
     clause: tuple[str, ...] = ()
+    next_sentence: tuple[str, ...] = ()
     _clause_finder: "ahocorasick_rs.AhoCorasick | None" = field(default=None, init=False, repr=False, compare=False)
     _clause_reach: int = field(default=0, init=False, repr=False, compare=False)
+    _next_sentence_finder: "ahocorasick_rs.AhoCorasick | None" = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.clause:
             # Rules share their cue lists (YAML anchors): one automaton per list.
             object.__setattr__(self, "_clause_finder", _finder(self.clause))
             object.__setattr__(self, "_clause_reach", LATIN_CLAUSE_REACH + max(map(len, self.clause)))
+        if self.next_sentence:
+            object.__setattr__(self, "_next_sentence_finder", _finder(self.next_sentence))
 
     def kept(self, nt: NormalisedText, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The hits ``spans`` that no cue negates, directly or as the next item of a
@@ -153,6 +162,8 @@ class Cues:
         before an ``after`` cue, or later in the clause of a ``clause`` cue; a hit inside
         quotation marks also where its quotation does (您说的“爆通讯录”, 以“上门”相威胁)."""
         if self._negates_at(nt, start, end):
+            return True
+        if self._next_sentence_finder is not None and self._disowned(nt, end):
             return True
         if not _has_quotation_mark(nt.original):
             return False
@@ -203,6 +214,33 @@ class Cues:
             if (gap <= CLAUSE_REACH or (gap <= LATIN_CLAUSE_REACH and nt.text[cue_end:start].isascii())) \
                     and self._reaches(nt, self.clause[index], cue_start, cue_end, start, end):
                 return True
+        return False
+
+    def _disowned(self, nt: NormalisedText, end: int) -> bool:
+        """Whether the sentence after the one that holds the hit ending at ``end`` has a
+        ``next_sentence`` cue ("... saying you would be arrested. That call did not come
+        from us.")."""
+        original = nt.original
+        sentence_end = _sentence_end(original, nt.span(end - 1, end)[1])
+        if sentence_end is None:
+            return False
+        following = sentence_end + 1
+        while following < len(original) and (original[following] in _SENTENCE_ENDS or original[following].isspace()):
+            following += 1
+        following_end = _sentence_end(original, following)
+        text = nt.text
+        start = nt.index_at(following)
+        stop = nt.index_at(following_end) if following_end is not None else len(text)
+        for index, cue_start, cue_end in self._next_sentence_finder.find_matches_as_indexes(  # type: ignore[union-attr]
+                text[start:stop], overlapping=True):
+            cue = self.next_sentence[index]
+            cue_start += start
+            cue_end += start
+            if _is_word_char(cue[0]) and cue_start and _is_word_char(text[cue_start - 1]):
+                continue
+            if _is_word_char(cue[-1]) and cue_end < len(text) and _is_word_char(text[cue_end]):
+                continue
+            return True
         return False
 
     @staticmethod
@@ -256,6 +294,18 @@ def _ends_clause(original: str, start: int, end: int, listing: bool) -> bool:
 # Words that open a subordinate clause: a negation inside one ends at its comma
 # ("although your agreement does not provide for it, a $95 fee has been added").
 _SUBORDINATORS = frozenset("although though whereas while since because".split())
+
+
+_SENTENCE_ENDS = frozenset(".!?。！？\n…")
+
+
+def _sentence_end(original: str, offset: int) -> int | None:
+    """The index of the punctuation that ends the sentence going on at ``offset``
+    (``None`` at the end of the text); a full stop inside U.S., a.m. or $312.00 ends none."""
+    for i in range(offset, len(original)):
+        if original[i] in _SENTENCE_ENDS and not _inner_full_stop(original, i):
+            return i
+    return None
 
 
 def _subordinate(original: str, cue_start: int) -> bool:

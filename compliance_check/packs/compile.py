@@ -39,7 +39,7 @@ class CompiledRule:
     kind: ModuleType
     prepared: Any
     gate: "Gate | None" = None  # a cheap per-message test; the rule runs only when it opens
-    cues: Cues | None = None  # except_before / except_after / except_in_clause, normalised
+    cues: Cues | None = None  # except_before / _after / _in_clause / _next_sentence, normalised
 
 
 @dataclass
@@ -120,9 +120,9 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
                 continue  # a contact rule: contact logs judge it (contacts/), messages never do
             make_gate = getattr(kind, "make_gate", None)
             cues = None
-            if rule.except_before or rule.except_after or rule.except_in_clause:
-                cues = Cues(*(tuple(dict.fromkeys(filter(None, map(key_of, side))))
-                              for side in (rule.except_before, rule.except_after, rule.except_in_clause)))
+            sides = (rule.except_before, rule.except_after, rule.except_in_clause, rule.except_next_sentence)
+            if any(sides):
+                cues = Cues(*(tuple(dict.fromkeys(filter(None, map(key_of, side)))) for side in sides))
             compile_rule = getattr(kind, "compile_rule", None)
             prepared = compile_rule(rule) if compile_rule else kind_function(kind, "compile")(rule.params)
             rules.append(CompiledRule(rule, pack, kind, prepared, make_gate(rule.params) if make_gate else None, cues))

@@ -118,10 +118,10 @@ def _local_problems(pack: PackFile) -> list[Problem]:
         if check_rule is not None:
             for sub, message in check_rule(rule, pack.folder):
                 problems.append(pack.problem(("rules", i, *sub), message))
-        for field in ("except_before", "except_after", "except_in_clause"):
+        for field in ("except_before", "except_after", "except_in_clause", "except_next_sentence"):
             if field in rule and rule["kind"] not in _CUED_KINDS:
                 problems.append(pack.problem(("rules", i, field), f"{field} applies to {', '.join(sorted(_CUED_KINDS))} rules only, not to {rule['kind']}"))
-        for field in ("terms", "except", "except_before", "except_after", "except_in_clause"):
+        for field in ("terms", "except", "except_before", "except_after", "except_in_clause", "except_next_sentence"):
             for j, phrase in enumerate(rule.get(field, [])):
                 if not normalise_phrase(phrase):
                     problems.append(pack.problem(("rules", i, field, j), f"{phrase!r} is only filler (spaces, punctuation, symbols) and can never match"))
@@ -248,7 +248,7 @@ class PackLibrary:
 _CUED_KINDS = frozenset({"terms", "near", "pattern"})
 _COMMON_FIELDS = {
     "id", "kind", "category", "severity", "message", "citation", "suggestion", "channels",
-    "word_boundary", "except", "except_before", "except_after", "except_in_clause", "examples", "description",
+    "word_boundary", "except", "except_before", "except_after", "except_in_clause", "except_next_sentence", "examples", "description",
 }
 
 
@@ -277,6 +277,7 @@ def _build_rule(raw: dict[str, Any], pack_file: PackFile, index: int) -> Rule:
         except_before=tuple(raw.get("except_before", ())),
         except_after=tuple(raw.get("except_after", ())),
         except_in_clause=tuple(raw.get("except_in_clause", ())),
+        except_next_sentence=tuple(raw.get("except_next_sentence", ())),
         violating=_examples(examples.get("violating", [])),
         compliant=_examples(examples.get("compliant", [])),
         description=raw.get("description"),

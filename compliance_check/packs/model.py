@@ -25,6 +25,7 @@ class Rule:
     except_before: tuple[str, ...]  # cues: see kinds/cues.py
     except_after: tuple[str, ...]
     except_in_clause: tuple[str, ...]
+    except_next_sentence: tuple[str, ...]
     violating: tuple[Example, ...]
     compliant: tuple[Example, ...]
     description: str | None
