@@ -45,6 +45,9 @@ def test_cn_mobile_examples() -> None:
         ("pii_ssn.yaml", "SSN on file: 987.65.4320 (招商银行)", "987.65.4320"),
         ("pii_ssn.yaml", "Tell him his Social, 987\u200b-65-\u200b4327, is on file.", "987\u200b-65-\u200b4327"),  # zero-width beside hyphens
         ("pii_ssn.yaml", "Call 1-800-555-1234 about 987654320", None),  # no separators: not an SSN
+        # a zero-width space between every digit, and around the group spaces
+        ("pii_card_only.yaml", "the card is 6\u200b0\u200b1\u200b1\u200b \u200b8\u200b5\u200b8\u200b9\u200b \u200b7\u200b0\u200b1\u200b2\u200b \u200b7\u200b1\u200b3\u200b5, run Friday",
+         "6\u200b0\u200b1\u200b1\u200b \u200b8\u200b5\u200b8\u200b9\u200b \u200b7\u200b0\u200b1\u200b2\u200b \u200b7\u200b1\u200b3\u200b5"),
     ],
 )
 def test_pii_gates_open_for_every_written_form(fixture: str, text: str, expected: str | None) -> None:

@@ -16,7 +16,7 @@ Detectors (list them in ``detectors``):
   have (area 000 or 666, group 00, serial 0000) are left alone.
 
 Detectors read the original text with full-width forms narrowed one for one (so
-full-width digits count and offsets stay put), zero-width characters read as spaces
+full-width digits count and offsets stay put), zero-width characters read as separators
 and placeholders blanked (they are opaque to every kind), so masked forms such as
 ``6222********1234`` or ``138****5678`` never match.
 
@@ -44,11 +44,13 @@ from . import Match, MatchContext
 KIND = "pii"
 
 _D = r"[0-9]"
-_SEP = r"[ .\-]"
+# A separator, with the zero-width characters (read as NUL, below) around it or alone:
+# "6\u200b0\u200b1\u200b1 \u200b8..." puts one between every digit.
+_SEP = r"(?:\x00*[ .\-]\x00*|\x00+)"
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, narrowed one for one;
-# zero-width characters between digits ("6011\u200b0000 ...") read as a space.
+# zero-width characters read as NUL, which a separator (_SEP) may hold any number of.
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | {ord(c): 0x20 for c in _ZERO_WIDTH}
+_NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | {ord(c): 0x00 for c in _ZERO_WIDTH}
 _WIDE = re.compile(f"[\uff01-\uff5e\u3000{_ZERO_WIDTH}]")
 _DETECTOR_RE = {
     "cn_id": rf"(?<![0-9A-Za-z])[1-9]{_D}{{5}}(?:18|19|20){_D}{{2}}{_D}{{4}}{_D}{{3}}[0-9Xx](?![0-9A-Za-z])",
@@ -66,8 +68,8 @@ _DETECTOR_RE = {
     "cn_mobile": rf"(?<![0-9+])(?:\+?86{_SEP}?)?1[3-9]{_D}{_SEP}?{_D}{{4}}{_SEP}?{_D}{{4}}(?!{_D})",
     "email": r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
     # Separators are required: nine bare digits are as often an account or routing number.
-    # A zero-width character beside a hyphen reads as a space beside it: " -" separates too.
-    "ssn": rf"(?<![0-9])(?<![0-9][ .\-]){_D}{{3}}(?: ?[ .\-] ?){_D}{{2}}(?: ?[ .\-] ?){_D}{{4}}(?![0-9])(?![ .\-][0-9])",
+    # A zero-width character (NUL here) may stand beside a separator: "987\u200b-65-".
+    "ssn": rf"(?<![0-9])(?<![0-9][ .\-]){_D}{{3}}(?:[ \x00]?[ .\-][ \x00]?){_D}{{2}}(?:[ \x00]?[ .\-][ \x00]?){_D}{{4}}(?![0-9])(?![ .\-][0-9])",
 }
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
