@@ -220,6 +220,9 @@ class Cues:
         """Whether the sentence after the one that holds the hit ending at ``end`` has a
         ``next_sentence`` cue ("... saying you would be arrested. That call did not come
         from us.")."""
+        text = nt.text
+        if not self._next_sentence_finder.find_matches_as_indexes(text[end:]):  # type: ignore[union-attr]
+            return False  # the usual case: no cue anywhere after the hit
         original = nt.original
         sentence_end = _sentence_end(original, nt.span(end - 1, end)[1])
         if sentence_end is None:
@@ -228,7 +231,6 @@ class Cues:
         while following < len(original) and (original[following] in _SENTENCE_ENDS or original[following].isspace()):
             following += 1
         following_end = _sentence_end(original, following)
-        text = nt.text
         start = nt.index_at(following)
         stop = nt.index_at(following_end) if following_end is not None else len(text)
         for index, cue_start, cue_end in self._next_sentence_finder.find_matches_as_indexes(  # type: ignore[union-attr]
@@ -297,14 +299,15 @@ _SUBORDINATORS = frozenset("although though whereas while since because".split()
 
 
 _SENTENCE_ENDS = frozenset(".!?。！？\n…")
+_SENTENCE_END = re.compile("[.!?。！？\n…]")
 
 
 def _sentence_end(original: str, offset: int) -> int | None:
     """The index of the punctuation that ends the sentence going on at ``offset``
     (``None`` at the end of the text); a full stop inside U.S., a.m. or $312.00 ends none."""
-    for i in range(offset, len(original)):
-        if original[i] in _SENTENCE_ENDS and not _inner_full_stop(original, i):
-            return i
+    for found in _SENTENCE_END.finditer(original, offset):
+        if not _inner_full_stop(original, found.start()):
+            return found.start()
     return None
 
 
