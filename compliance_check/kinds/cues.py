@@ -235,23 +235,15 @@ class Cues:
         stop = nt.index_at(following_end) if following_end is not None else len(text)
         for index, cue_start, cue_end in self._next_sentence_finder.find_matches_as_indexes(  # type: ignore[union-attr]
                 text[start:stop], overlapping=True):
-            cue = self.next_sentence[index]
-            cue_start += start
-            cue_end += start
-            if _is_word_char(cue[0]) and cue_start and _is_word_char(text[cue_start - 1]):
-                continue
-            if _is_word_char(cue[-1]) and cue_end < len(text) and _is_word_char(text[cue_end]):
-                continue
-            return True
+            if _whole_word(text, self.next_sentence[index], cue_start + start, cue_end + start):
+                return True
         return False
 
     @staticmethod
     def _reaches(nt: NormalisedText, cue: str, cue_start: int, cue_end: int, start: int, end: int) -> bool:
         """Whether the clause cue at ``text[cue_start:cue_end]`` negates the hit at ``start``."""
         text = nt.text
-        if _is_word_char(cue[0]) and cue_start and _is_word_char(text[cue_start - 1]):
-            return False
-        if _is_word_char(cue[-1]) and cue_end < len(text) and _is_word_char(text[cue_end]):
+        if not _whole_word(text, cue, cue_start, cue_end):
             return False
         between = text[cue_end:start] if cue_end < start else ""
         if any(turn in f" {between} " for turn in _TURNS):
@@ -272,6 +264,14 @@ class Cues:
         # A negation in a question is rhetorical (你以为我们不会去你单位吗？); a report
         # of someone's question is not (有人跟您说欠钱会坐牢？).
         return not (negating and _is_question(original, hit_end))
+
+
+def _whole_word(text: str, cue: str, cue_start: int, cue_end: int) -> bool:
+    """Whether the cue found at ``text[cue_start:cue_end]`` is no part of a longer word
+    where it starts or ends with a Latin letter or digit (``not`` inside ``cannot``)."""
+    if _is_word_char(cue[0]) and cue_start and _is_word_char(text[cue_start - 1]):
+        return False
+    return not (_is_word_char(cue[-1]) and cue_end < len(text) and _is_word_char(text[cue_end]))
 
 
 def _ends_clause(original: str, start: int, end: int, listing: bool) -> bool:
