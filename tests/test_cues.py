@@ -298,6 +298,9 @@ rules:
         ("Whoever told you that someone would 'pay you a visit' or that 'accidents happen' was not from our office.", []),
         ("We don't send people, but we'll pay you a visit if you won't call.", ["VISIT"]),  # apostrophes are no marks
         ("Your kids' school is near. We'll pay you a visit.", ["VISIT"]),
+        # a colon that opens a quotation does not end the cue's clause
+        ('Whoever told you: "accidents happen" was lying.', []),
+        ('Whoever told you that, listen: accidents happen.', ["VISIT"]),
     ],
 )
 def test_a_quoted_hit_is_judged_at_its_quotation_marks(tmp_path_factory, text, expected):

@@ -274,14 +274,25 @@ def _whole_word(text: str, cue: str, cue_start: int, cue_end: int) -> bool:
     return not (_is_word_char(cue[-1]) and cue_end < len(text) and _is_word_char(text[cue_end]))
 
 
+def _opens_quotation(original: str, i: int) -> bool:
+    """Whether ``original[i]`` is a colon that a quotation mark follows (spaces apart)."""
+    if original[i] not in ":：":
+        return False
+    rest = original[i + 1:i + 4].lstrip()
+    return bool(rest) and ANY_MARK.match(rest) is not None
+
+
 def _ends_clause(original: str, start: int, end: int, listing: bool) -> bool:
     """Whether clause punctuation in ``original[start:end]`` (between a cue and a hit)
     ends the cue's clause. A full stop inside an abbreviation or a number (U.S., a.m.,
     Mr., $312.00) ends nothing. After an English negation, commas may only separate a
     list of what is denied ("we will never post your details online, call your boss, or
-    shame you"): they end the clause only where a new subject or a turn follows them."""
+    shame you"): they end the clause only where a new subject or a turn follows them.
+    A colon that opens a quotation ends nothing either: the quotation is what the clause
+    reports or forbids ("never to be used: \"we'll call your boss\"")."""
     stretch = original[start:end]
-    ends = [i for i in range(start, end) if original[i] in _CLAUSE_ENDS and not _inner_full_stop(original, i)]
+    ends = [i for i in range(start, end) if original[i] in _CLAUSE_ENDS
+            and not _inner_full_stop(original, i) and not _opens_quotation(original, i)]
     if not listing or not stretch.isascii():
         return bool(ends)
     if any(original[i] != "," for i in ends):
