@@ -309,8 +309,8 @@ def _ends_clause(original: str, start: int, end: int, listing: bool) -> bool:
 _SUBORDINATORS = frozenset("although though whereas while since because".split())
 
 
-_SENTENCE_ENDS = frozenset(".!?。！？\n…")
-_SENTENCE_END = re.compile("[.!?。！？\n…]")
+_SENTENCE_ENDS = ".!?。！？\n…"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_ENDS}]")
 
 
 def _sentence_end(original: str, offset: int) -> int | None:

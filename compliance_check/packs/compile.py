@@ -26,7 +26,7 @@ from ..kinds.cues import Cues
 from ..kinds.pattern import ANCHOR_ROLE
 from ..text.normalise import LEET_PAIRS, SPACED_PAIRS, NormalisedText, decode_leet, leet_view, may_hold_at_for_a, normalise, spaced_view
 from ..text.variants import VariantTable, compile_variants
-from .model import Pack, Rule
+from .model import CUE_FIELDS, Pack, Rule
 
 EXCEPT_ROLE = "except"
 Gate = Callable[[NormalisedText], bool]
@@ -120,7 +120,7 @@ def _compile_group(packs: list[Pack]) -> MatchGroup:
                 continue  # a contact rule: contact logs judge it (contacts/), messages never do
             make_gate = getattr(kind, "make_gate", None)
             cues = None
-            sides = (rule.except_before, rule.except_after, rule.except_in_clause, rule.except_next_sentence)
+            sides = tuple(getattr(rule, field) for field in CUE_FIELDS)
             if any(sides):
                 cues = Cues(*(tuple(dict.fromkeys(filter(None, map(key_of, side)))) for side in sides))
             compile_rule = getattr(kind, "compile_rule", None)

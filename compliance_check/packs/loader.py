@@ -22,7 +22,7 @@ from ..contacts.ruleset import registry as contact_registry
 from ..errors import InputError, Problem, json_path, unknown_fields
 from ..kinds import kind_function, registry as kind_registry
 from ..text.normalise import normalise_phrase
-from .model import Example, Pack, Rule, Source
+from .model import CUE_FIELDS, Example, Pack, Rule, Source
 from .yamlpos import Positions, position_of, read_yaml_file
 
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -118,10 +118,10 @@ def _local_problems(pack: PackFile) -> list[Problem]:
         if check_rule is not None:
             for sub, message in check_rule(rule, pack.folder):
                 problems.append(pack.problem(("rules", i, *sub), message))
-        for field in ("except_before", "except_after", "except_in_clause", "except_next_sentence"):
+        for field in CUE_FIELDS:
             if field in rule and rule["kind"] not in _CUED_KINDS:
                 problems.append(pack.problem(("rules", i, field), f"{field} applies to {', '.join(sorted(_CUED_KINDS))} rules only, not to {rule['kind']}"))
-        for field in ("terms", "except", "except_before", "except_after", "except_in_clause", "except_next_sentence"):
+        for field in ("terms", "except", *CUE_FIELDS):
             for j, phrase in enumerate(rule.get(field, [])):
                 if not normalise_phrase(phrase):
                     problems.append(pack.problem(("rules", i, field, j), f"{phrase!r} is only filler (spaces, punctuation, symbols) and can never match"))
@@ -248,7 +248,7 @@ class PackLibrary:
 _CUED_KINDS = frozenset({"terms", "near", "pattern"})
 _COMMON_FIELDS = {
     "id", "kind", "category", "severity", "message", "citation", "suggestion", "channels",
-    "word_boundary", "except", "except_before", "except_after", "except_in_clause", "except_next_sentence", "examples", "description",
+    "word_boundary", "except", *CUE_FIELDS, "examples", "description",
 }
 
 
@@ -274,10 +274,7 @@ def _build_rule(raw: dict[str, Any], pack_file: PackFile, index: int) -> Rule:
         channels=frozenset(raw["channels"]) if "channels" in raw else None,
         word_boundary=bool(raw.get("word_boundary", False)),
         exceptions=tuple(raw.get("except", ())),
-        except_before=tuple(raw.get("except_before", ())),
-        except_after=tuple(raw.get("except_after", ())),
-        except_in_clause=tuple(raw.get("except_in_clause", ())),
-        except_next_sentence=tuple(raw.get("except_next_sentence", ())),
+        **{field: tuple(raw.get(field, ())) for field in CUE_FIELDS},
         violating=_examples(examples.get("violating", [])),
         compliant=_examples(examples.get("compliant", [])),
         description=raw.get("description"),

@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# A rule's context-cue fields (kinds/cues.py), in the order ``Cues`` takes them.
+CUE_FIELDS = ("except_before", "except_after", "except_in_clause", "except_next_sentence")
+
+
 @dataclass(frozen=True)
 class Example:
     text: str
