@@ -301,6 +301,10 @@ rules:
         # a colon that opens a quotation does not end the cue's clause
         ('Whoever told you: "accidents happen" was lying.', []),
         ('Whoever told you that, listen: accidents happen.', ["VISIT"]),
+        # a list of quotations is judged from its first one: the cue before it covers every item
+        ('Whoever told you "we know people", "we\'ll pay you a visit" or "accidents happen" lied.', []),
+        ("您说的“爆通讯录”、“上门”", []),
+        ('Whoever told you "we know people" was wrong. Accidents happen, and "we\'ll pay you a visit".', ["VISIT", "VISIT"]),
     ],
 )
 def test_a_quoted_hit_is_judged_at_its_quotation_marks(tmp_path_factory, text, expected):

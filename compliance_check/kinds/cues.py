@@ -297,11 +297,15 @@ def _ends_clause(original: str, start: int, end: int, listing: bool) -> bool:
         return bool(ends)
     if any(original[i] != "," for i in ends):
         return True
-    for item in stretch.split(",")[1:]:
+    # Quoted items are what is denied, not new clauses: never say "we'll call your boss", ...
+    for item in _DOUBLE_QUOTED.sub('""', stretch).split(",")[1:]:
         words = re.findall(r"[a-z]+", item.lower().replace("'", "").replace("\u2019", ""))
         if any(word in _NEW_CLAUSE_WORDS for word in words):
             return True
     return False
+
+
+_DOUBLE_QUOTED = re.compile('"[^"\n]*"|\u201c[^\u201d\n]*\u201d')
 
 
 # Words that open a subordinate clause: a negation inside one ends at its comma

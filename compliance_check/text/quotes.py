@@ -30,7 +30,16 @@ ANY_MARK = re.compile(f"[\"“”「」『』‘]|(?<![{_LETTER}])['’]|['’](
 def quotation(original: str, start: int, end: int) -> tuple[int, int] | None:
     """``(after the opening mark, at the closing mark)`` of the quotation that holds
     ``original[start:end]``, or None when it stands in none. A list of quotations
-    (「上门」「曝光」, 'a visit' or 'an accident') closes with its last one."""
+    (「上门」「曝光」, 'a visit' or 'an accident') opens with its first one and closes
+    with its last one, so that the cues around the list cover every item."""
+    held = _marks_around(original, start, end)
+    if held is None:
+        return None
+    return _first_of_run(original, held[0]) + 1, _last_of_run(original, held[1])
+
+
+def _marks_around(original: str, start: int, end: int) -> tuple[int, int] | None:
+    """``(opening mark, closing mark)`` of the one quotation that holds ``original[start:end]``."""
     for i in range(start - 1, max(0, start - QUOTE_REACH) - 1, -1):
         c = original[i]
         if c == '"':
@@ -52,7 +61,7 @@ def quotation(original: str, start: int, end: int) -> tuple[int, int] | None:
             return None  # a quotation ends between it and the hit
         else:
             continue
-        return (i + 1, _last_of_run(original, close)) if close >= 0 else None
+        return (i, close) if close >= 0 else None
     return None
 
 
@@ -68,10 +77,51 @@ def _last_of_run(original: str, close: int) -> int:
         opening = gap.end() if gap else close + 1
         if opening >= len(original) or original[opening] not in _PAIRS and original[opening] not in "\"'":
             return close
-        following = quotation(original, opening + 1, opening + 1) if opening + 1 < len(original) else None
-        if following is None or following[0] != opening + 1:
+        following = _marks_around(original, opening + 1, opening + 1) if opening + 1 < len(original) else None
+        if following is None or following[0] != opening:
             return close
         close = following[1]
+
+
+_JOINER_WORDS = ("或者", "和", "或", "及", "与", "and", "or")
+
+
+def _first_of_run(original: str, opening: int) -> int:
+    """The opening mark of the first quotation in the list that the one opening at
+    ``opening`` ends (never say "a visit", "your boss" or "jail"), so that a cue before
+    the list covers all of it."""
+    while True:
+        j = opening
+        while j > 0 and (original[j - 1].isspace() or original[j - 1] in "、，,/"):
+            j -= 1
+        for word in _JOINER_WORDS:
+            if original.endswith(word, 0, j) and not _word_at(original, j - len(word) - 1):
+                j -= len(word)
+                while j > 0 and original[j - 1].isspace():
+                    j -= 1
+                break
+        previous = _opening_of(original, j - 1) if j > 0 else None
+        if previous is None:
+            return opening
+        opening = previous
+
+
+def _opening_of(original: str, close: int) -> int | None:
+    """The opening mark of the quotation that the mark at ``close`` closes, if it is one."""
+    mark = original[close]
+    reach = max(0, close - QUOTE_REACH)
+    if mark == '"':
+        if original.count('"', 0, close) % 2 == 0:
+            return None  # it opens a quotation
+        found = original.rfind('"', reach, close)
+    elif mark in _CLOSERS and not (_word_at(original, close - 1) and _word_at(original, close + 1)):
+        opener = next(o for o, c in _PAIRS.items() if c == mark)
+        found = original.rfind(opener, reach, close)
+    elif mark == "'" and _closes(original, close):
+        found = next((k for k in range(close - 1, reach - 1, -1) if original[k] == "'" and _opens(original, k)), -1)
+    else:
+        return None
+    return found if found >= 0 else None
 
 
 def _word_at(original: str, i: int) -> bool:
