@@ -234,6 +234,11 @@ def clause_checker(tmp_path_factory) -> Checker:
         ("Although we do not enjoy it, a letter will tell your employer.", ["TELL"]),
         ("Since we do not hear back, a letter will tell your employer.", ["TELL"]),
         ("We do not call, write or tell your employer.", []),  # no subordinator: a list
+        # Items that repeat the negation carry it on past the cue's reach.
+        ("We will never call you before eight in the morning or after nine at night, never text "
+         "you more than twice a week, and never tell your employer.", []),
+        ("We will never call you before eight in the morning or after nine at night, text you "
+         "twice a week, and a letter will tell your employer.", ["TELL"]),
         # A full stop inside an abbreviation or a number ends no clause; a sentence's does.
         ("We will never (not for $312.00 or any sum) post about your debt.", []),
         ("We will never, as the U.S. rules say, post about your debt.", []),

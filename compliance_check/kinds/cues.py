@@ -22,7 +22,8 @@ so the cues at the marks count: 您说的“爆通讯录”我们绝对不会做
 A negation often stands a few words before what it negates: 我司不会在任何公开场合或网络
 平台发布您的欠款信息. An ``except_in_clause`` cue negates a hit anywhere later in the same
 clause, up to ``CLAUSE_REACH`` normalised characters on (``LATIN_CLAUSE_REACH`` over Latin
-text), unless:
+text; in a list whose items repeat the negation, "we never post ..., never publish ...,
+never tell ...", counted from the hit's item), unless:
 - clause punctuation (。，；！？ , . ; ! ? : newline) stands between them in the original
   text, or a word that turns the sentence (但, 如果, 否则, but, unless, if ...); after an
   English negation a comma separates a list of what is denied, and ends the clause only
@@ -201,7 +202,10 @@ class Cues:
         return self._clause_finder is not None and self._clause_negates(nt, start, end)
 
     def _clause_negates(self, nt: NormalisedText, start: int, end: int) -> bool:
-        window_start = max(0, start - self._clause_reach)
+        # In a list whose items each repeat the negation ("we never post ..., never
+        # publish ..., never put ..."), the cue's reach counts from the hit's item on.
+        reach_from = _renewed_from(nt, start)
+        window_start = max(0, reach_from - self._clause_reach)
         # A cue may run into the hit ("nobody goes to" before "goes to jail"): it need
         # only start before it.
         for index, cue_start, cue_end in self._clause_finder.find_matches_as_indexes(  # type: ignore[union-attr]
@@ -210,7 +214,7 @@ class Cues:
             cue_end += window_start
             if cue_start >= start:
                 continue
-            gap = max(start - cue_end, 0)
+            gap = max(reach_from - cue_end, 0)
             if (gap <= CLAUSE_REACH or (gap <= LATIN_CLAUSE_REACH and nt.text[cue_end:start].isascii())) \
                     and self._reaches(nt, self.clause[index], cue_start, cue_end, start, end):
                 return True
@@ -264,6 +268,28 @@ class Cues:
         # A negation in a question is rhetorical (你以为我们不会去你单位吗？); a report
         # of someone's question is not (有人跟您说欠钱会坐牢？).
         return not (negating and _is_question(original, hit_end))
+
+
+# What opens an item of a list that repeats its negation: ", never publish ...", ", and never tell ...".
+_RENEWING_ITEM = re.compile(r",\s*(?:and\s+|or\s+)?(?:never|not|nor)\s+[a-z]", re.IGNORECASE)
+_RENEWED_ITEMS = 4
+
+
+def _renewed_from(nt: NormalisedText, start: int) -> int:
+    """The normalised offset of the first item of the run of list items, each opened by a
+    repeated negation (", never ..."), that ends with the item holding the hit at
+    ``start``; ``start`` itself when that item opens no such run."""
+    original = nt.original
+    position = nt.span(start, start + 1)[0] if start < len(nt.text) else len(original)
+    renewed = position
+    for _ in range(_RENEWED_ITEMS):
+        comma = original.rfind(",", 0, renewed)
+        if comma < 0 or any(c in _CLAUSE_ENDS and c != "," for c in original[comma + 1:renewed]):
+            break
+        if not _RENEWING_ITEM.match(original, comma):
+            break
+        renewed = comma
+    return start if renewed == position else nt.index_at(renewed)
 
 
 def _whole_word(text: str, cue: str, cue_start: int, cue_end: int) -> bool:
