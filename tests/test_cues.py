@@ -287,6 +287,13 @@ rules:
     except_before: [您说的]
     except_after: [相威胁, was not from]
     except_in_clause: [有人跟您讲, whoever told you]
+  - id: RUNON
+    kind: pattern
+    category: harassment_language
+    severity: error
+    message: m
+    pattern: '\\buntil you pay(?: \\S+){0,6} call\\b'
+    except_after: [was not from]
 """
 
 
@@ -306,6 +313,9 @@ rules:
         # a colon that opens a quotation does not end the cue's clause
         ('Whoever told you: "accidents happen" was lying.', []),
         ('Whoever told you that, listen: accidents happen.', ["VISIT"]),
+        # a hit that runs on past the closing mark is judged as the quotation it starts in
+        ('A caller said "we ring until you pay" was not from us, so call us.', []),
+        ("We ring until you pay. Then call us.", ["RUNON"]),
         # a list of quotations is judged from its first one: the cue before it covers every item
         ('Whoever told you "we know people", "we\'ll pay you a visit" or "accidents happen" lied.', []),
         ("您说的“爆通讯录”、“上门”", []),
