@@ -65,8 +65,11 @@ def _marks_around(original: str, start: int, end: int) -> tuple[int, int] | None
     return None
 
 
-# What may stand between quotations of one list: 以“上门”“曝光”相威胁, 'visit' or 'accidents'.
-_BETWEEN_LISTED = re.compile(r"[\s、，,/]*(?:(?:和|或|或者|及|与|and|or)\s*)?")
+# What may stand between quotations of one list: 以“上门”“曝光”相威胁, 'visit' or 'accidents':
+# list punctuation and spaces, then at most one joining word.
+_LIST_PUNCTUATION = "、，,/"
+_JOINER_WORDS = ("或者", "和", "或", "及", "与", "and", "or")
+_BETWEEN_LISTED = re.compile(f"[\\s{_LIST_PUNCTUATION}]*(?:(?:{'|'.join(_JOINER_WORDS)})\\s*)?")
 
 
 def _last_of_run(original: str, close: int) -> int:
@@ -83,16 +86,13 @@ def _last_of_run(original: str, close: int) -> int:
         close = following[1]
 
 
-_JOINER_WORDS = ("或者", "和", "或", "及", "与", "and", "or")
-
-
 def _first_of_run(original: str, opening: int) -> int:
     """The opening mark of the first quotation in the list that the one opening at
     ``opening`` ends (never say "a visit", "your boss" or "jail"), so that a cue before
     the list covers all of it."""
     while True:
         j = opening
-        while j > 0 and (original[j - 1].isspace() or original[j - 1] in "、，,/"):
+        while j > 0 and (original[j - 1].isspace() or original[j - 1] in _LIST_PUNCTUATION):
             j -= 1
         for word in _JOINER_WORDS:
             if original.endswith(word, 0, j) and not _word_at(original, j - len(word) - 1):
