@@ -93,7 +93,7 @@ _NOT_NEGATING = ("放过", "客气", "手软", "善罢甘休", "罢休", "轻易
                  "hesitate", "stop", "let ", "forget", "give up", "go away", "back down", "wait", "tolerate",
                  "think twice", "want", "only", "just", "rest", "be ignored", "be nice", "go easy", "play nice",
                  "make us", "force us", "push us", "test us", "test me", "ignore", "be surprised", "think", "like",
-                 "say we didnt", "say you werent", "blame")
+                 "say we didnt", "say you werent", "blame", "be responsible for what", "be held responsible for what")
 _LONGEST_NOT_NEGATING = max(map(len, _NOT_NEGATING))
 
 
