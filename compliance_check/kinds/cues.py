@@ -168,11 +168,10 @@ class Cues:
             return True
         if not _has_quotation_mark(nt.original):
             return False
-        original_start, original_end = nt.span(start, end)
-        # A hit that runs on out of the quotation it starts in (a pattern's words reaching
-        # past the closing mark) is judged as that quotation.
-        held = quotation(nt.original, original_start, original_end) or \
-            quotation(nt.original, original_start, original_start + 1)
+        # The quotation the hit starts in: the one that holds it, or, where the hit runs on
+        # past the closing mark (a pattern's words reaching further), the one it leaves.
+        original_start = nt.span(start, end)[0]
+        held = quotation(nt.original, original_start, original_start + 1)
         if held is None:
             return False
         quoted_start, quoted_end = nt.index_at(held[0]), nt.index_at(held[1])
