@@ -372,3 +372,22 @@ def test_bundled_pattern_tried_at_starts_equals_finditer(case):
     starts = leading_anchors(pattern)
     if starts:
         assert _tried(pattern, text, starts) == _finditer(pattern, text), (rule_id, text)
+
+
+def test_a_gap_of_words_is_never_the_anchor():
+    """A two-sided pattern's gap (`(?: \\S+){0,12}? `) ends in a space, which every
+    message holds: the pattern must be anchored on one of its sides instead, however
+    many phrases that side lists (it was anchored on " " and ran on every message)."""
+    side = "|".join(f"q{i:02d}" for i in range(40))
+    frame = "|".join(f"{'bcdfghjklmnprstvwxyz'[i % 18]}{i:02d}" for i in range(70))  # more than multiply out
+    found = anchors_of(rf"\b(?:{side})\b(?: \S+){{0,12}}? (?:{frame})\b")
+    assert found is not None and all(a.strip() for a in found)
+
+
+def test_a_one_or_two_letter_anchor_loses_to_a_list_of_words():
+    """"m" (from "a ?m") is inside nearly every English message: a side of forty contact
+    phrases is the better filter, although each of its phrases counts against it."""
+    contact = "|".join(f"q{i:02d}" for i in range(40))
+    clock = r"(?:(?:12|[1-7])(?:[0-5]\d)? ?a ?m|(?:9[3-5]\d|1[01](?:[0-5]\d)?) ?p ?m)"
+    found = anchors_of(rf"\b(?:{contact})\b(?: \S+){{0,12}}? {clock}\b")
+    assert found is not None and "q00" in found

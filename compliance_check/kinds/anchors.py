@@ -57,8 +57,10 @@ def _weight(anchor: str) -> float:
     word = anchor.strip()
     if not word or word in _COMMON or all(w in _COMMON for w in word.split()):
         return 1.0
-    per_char = 0.05 if any(ord(c) > 0x2E80 for c in word) else 0.3
-    return min(1.0, per_char / len(word) ** 2)
+    cjk = any(ord(c) > 0x2E80 for c in word)
+    if not cjk and len(word) <= 2:
+        return 1.0  # "m", "pm": inside nearly every English message's words
+    return min(1.0, (0.05 if cjk else 0.3) / len(word) ** 2)
 
 
 def _score(anchors: Anchors) -> float:
@@ -76,7 +78,9 @@ def _sequence(items: list, fold: bool) -> Anchors | None:
 
     def consider(candidate: Anchors | None) -> None:
         nonlocal best
-        if candidate and all(candidate):
+        # A bare space is in every message: a set holding one filters nothing, however
+        # rare its other anchors are (a gap's " " beat a list of forty contact words).
+        if candidate and all(a.strip() for a in candidate):
             candidate = _minimal(candidate)
             if best is None or _score(candidate) > _score(best):
                 best = candidate
