@@ -115,3 +115,52 @@ def test_findings_of_inherited_rules_name_the_child_pack(child):
 def test_child_alone_cannot_find_its_parent():
     problems = problems_of("extends/child.yaml")
     assert any(p.path == "$.extends[0]" and p.line == 4 and "fx-parent" in p.message for p in problems)
+
+
+SHARED_CUES = """\
+id: fx-shared-cues
+version: 0.1.0
+title: rules that share named parts of one clause-cue list
+rules:
+  - id: FX-ALL-CUES
+    kind: terms
+    category: third_party_pressure
+    severity: error
+    message: m
+    terms: [call your boss]
+    except_in_clause: &all [&reported [you told us], &own [we will never]]
+  - id: FX-OWN-CUES
+    kind: terms
+    category: third_party_pressure
+    severity: error
+    message: m
+    terms: [call your boss]
+    except_in_clause: [*own]
+  - id: FX-FILLER
+    kind: terms
+    category: third_party_pressure
+    severity: error
+    message: m
+    terms: [boss]
+    except_in_clause: [*own, [fine, "!!"]]
+"""
+
+
+def test_cue_lists_may_hold_named_lists_shared_between_rules(tmp_path):
+    """A cue list may hold other lists (YAML aliases), read as if written out in place,
+    so that a rule can take part of the pack's negators without copying them."""
+    pack = tmp_path / "shared.yaml"
+    pack.write_text(SHARED_CUES.replace("    except_in_clause: [*own, [fine, \"!!\"]]\n", ""), encoding="utf-8")
+    checker = Checker(load_packs([str(pack)]))
+    rules = lambda text: {f.rule for f in checker.check(text).findings}  # noqa: E731
+    assert rules("You told us we would call your boss.") == {"FX-OWN-CUES", "FX-FILLER"}
+    assert rules("We will never call your boss.") == {"FX-FILLER"}
+
+
+def test_a_filler_cue_inside_a_named_list_is_reported_with_its_path(tmp_path):
+    pack = tmp_path / "shared.yaml"
+    pack.write_text(SHARED_CUES, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_packs([str(pack)])
+    (p,) = info.value.problems
+    assert p.path == "$.rules[2].except_in_clause[1][1]" and "can never match" in p.message

@@ -13,7 +13,7 @@ import importlib.resources
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import jsonschema
 import jsonschema_rs
@@ -122,9 +122,9 @@ def _local_problems(pack: PackFile) -> list[Problem]:
             if field in rule and rule["kind"] not in _CUED_KINDS:
                 problems.append(pack.problem(("rules", i, field), f"{field} applies to {', '.join(sorted(_CUED_KINDS))} rules only, not to {rule['kind']}"))
         for field in ("terms", "except", *CUE_FIELDS):
-            for j, phrase in enumerate(rule.get(field, [])):
+            for where, phrase in _phrases(rule.get(field, [])):
                 if not normalise_phrase(phrase):
-                    problems.append(pack.problem(("rules", i, field, j), f"{phrase!r} is only filler (spaces, punctuation, symbols) and can never match"))
+                    problems.append(pack.problem(("rules", i, field, *where), f"{phrase!r} is only filler (spaces, punctuation, symbols) and can never match"))
     for canonical, forms in pack.data.get("variants", {}).items():
         if not normalise_phrase(canonical):
             problems.append(pack.problem(("variants", canonical), f"{canonical!r} is only filler and can never match"))
@@ -252,6 +252,17 @@ _COMMON_FIELDS = {
 }
 
 
+def _phrases(items: Any) -> Iterator[tuple[tuple[int, ...], str]]:
+    """The phrases of a list field with their paths. A cue list may hold named lists
+    (YAML aliases: ``[*us_core_negators, *us_reported_negators]``), so that rules can share
+    part of a list without copying it; they are read as if written out in place."""
+    for j, item in enumerate(items):
+        if isinstance(item, list):
+            yield from (((j, k), phrase) for k, phrase in enumerate(item))
+        else:
+            yield (j,), item
+
+
 def _examples(raw: list[Any]) -> tuple[Example, ...]:
     return tuple(Example(e) if isinstance(e, str) else Example(e["text"], e.get("channel")) for e in raw)
 
@@ -274,7 +285,7 @@ def _build_rule(raw: dict[str, Any], pack_file: PackFile, index: int) -> Rule:
         channels=frozenset(raw["channels"]) if "channels" in raw else None,
         word_boundary=bool(raw.get("word_boundary", False)),
         exceptions=tuple(raw.get("except", ())),
-        **{field: tuple(raw.get(field, ())) for field in CUE_FIELDS},
+        **{field: tuple(phrase for _, phrase in _phrases(raw.get(field, ()))) for field in CUE_FIELDS},
         violating=_examples(examples.get("violating", [])),
         compliant=_examples(examples.get("compliant", [])),
         description=raw.get("description"),
