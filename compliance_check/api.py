@@ -80,9 +80,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.session_interface = PagesOnlySessionInterface()
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    catalog = load_catalog(tuple(app.config["PACKS"]))
     app.extensions[EXTENSION] = Service(
-        catalog=load_catalog(tuple(app.config["PACKS"])),
-        decisions=DecisionLog(app.config["DECISIONS_DB"], store_text=app.config["STORE_TEXT"]),
+        catalog=catalog,
+        decisions=DecisionLog(app.config["DECISIONS_DB"], store_text=app.config["STORE_TEXT"],
+                              check_message=api_v1.message_check(catalog)),
     )
     # The API checks its keys itself; everything else (pages, static files, /healthz,
     # /openapi.json) needs one only when the operator protects the UI. The setting is

@@ -1,48 +1,62 @@
-"""The decision log's writer process: it commits the decisions a server sends it and
-acknowledges each one once it is durable.
+"""The decision log's process: it checks the messages a server sends it, commits every
+decision, and answers once they are durable.
 
-The server (``decisions.DecisionLog``) starts it with ``python -I decision_writer.py
-CONTROL_FD PATH`` and hands it one stream socket per request thread over the control
-socket (file descriptors passed with ``SCM_RIGHTS``). On a socket, a request thread
-sends one frame (the lengths of the row's six fields, 4 bytes big-endian each, then the
-fields, UTF-8) and waits for one byte: ``1`` once the row is committed, ``0`` if the
-commit failed. Whatever is waiting on the sockets when the writer is free is committed
-as one transaction (group commit, WAL, ``synchronous=FULL``), so concurrent requests
-share an fsync.
+``decisions.DecisionLog`` forks it on the first decision, so it holds the server's
+compiled packs without loading them again, and talks to it over one stream socket. The
+server sends frames one after another: a kind byte, then the lengths of the kind's
+fields (4 bytes big-endian each), then the fields, UTF-8.
 
-The SQLite work runs here, not in the server, because the server is one Python process:
-a writer thread there holds the interpreter lock that waitress's socket loop and the
-request threads need, and its CPU time is the server's. Checkpoints run here too, between
-commits (every 100 commits or 4 MiB): each one catches up with the whole WAL, so the next
-commit starts the WAL over and overwrites blocks the file already has. A commit that
-grows the file makes its fsync wait for a filesystem journal commit too (3 to 4 ms
-against 0.2 ms on the development machine while other programs were writing); a
-checkpointer running beside the writer never catches up under constant load, and the
-WAL would grow with every commit.
+- ``R``, a row to log (id, time, endpoint, verdict, packs, messages): the decisions the
+  server made itself (message batches, contact logs, errors).
+- ``M``, a message to check and log (pack ids, channel, text): ``POST /v1/check/message``,
+  the send path's one call, whose check runs here, beside the server's loop, instead of
+  in it (docs/benchmarks.md).
 
-The writer stops when the server closes the control socket and every request socket
-(a graceful stop, or the kernel closing them when the server is killed): it commits what
-it has read first. It ignores SIGINT and SIGTERM, which a terminal or a service manager
-may send to the server's whole process group: the server decides when the log stops.
+Two threads: one reads frames and checks messages, the other commits. Whatever has been
+read and checked while the last commit ran, and in ``GATHER_S`` after the first of it,
+is committed as one transaction (group commit, WAL, ``synchronous=FULL``), so concurrent
+requests share an fsync and checks go on during the fsync; then each frame is answered,
+in order: a status byte, a length, and for ``M`` the response body.
 
-Stdlib only, and run with ``-I``: it imports nothing from the server's package.
+Checkpoints run here too, between commits (every 100 commits or 4 MiB): each one catches
+up with the whole WAL, so the next commit starts the WAL over and overwrites blocks the
+file already has. A commit that grows the file makes its fsync wait for a filesystem
+journal commit too (3 to 4 ms against 0.2 ms on the development machine while other
+programs were writing); a checkpointer running beside the writer never catches up under
+constant load, and the WAL would grow with every commit.
+
+The process stops when the server closes its end (a graceful stop, or the kernel closing
+it when the server is killed): it commits what it has read first. It ignores SIGINT and
+SIGTERM, which a terminal or a service manager may send to the server's whole process
+group: the server decides when the log stops. It uses the operating system's calls as
+they are, never gevent's: the server's event loop did not come with the fork.
 """
 from __future__ import annotations
 
-import selectors
-import signal
-import socket
+import os
 import sqlite3
 import struct
-import sys
+import traceback
+from typing import Any, Callable
 
-_COLUMNS = 6
-_HEADER = struct.Struct(f">{_COLUMNS}I")
+ROW, MESSAGE = b"R", b"M"
+FIELDS = {ROW: 6, MESSAGE: 3}
+COMMITTED, FAILED, REFUSED = 1, 0, 2  # REFUSED: the check raised; nothing was logged
+ANSWER = struct.Struct(">BI")  # status, length of the body that follows
 _INSERT = "INSERT INTO decisions (id, time, endpoint, verdict, packs, messages) VALUES "
 _BATCH = 512  # rows per statement: 3,072 parameters, under SQLite's limit
 _CHECKPOINT_COMMITS = 100
 _CHECKPOINT_BYTES = 4 << 20
-COMMITTED, FAILED = b"\x01", b"\x00"
+# When the last turn committed more than one decision, the committing thread waits this
+# long after the first frames of the next, while the reading thread goes on checking, so
+# that a turn commits more decisions (a lone request is not kept waiting): a commit costs
+# as much CPU as several decisions (its fsync, WAL writes and locks). bench/service.py,
+# same runs: 0 ms 59% of the floor, 1 ms 65%, 2 ms 69%, 4 ms 53% (16 clients then wait
+# on the log); docs/benchmarks.md, session 13.
+GATHER_S = 0.002
+
+# A message frame's fields -> (the decision's row, the response body).
+CheckMessage = Callable[[list[str]], tuple[list[str], bytes]]
 
 
 def connect(path: str) -> sqlite3.Connection:
@@ -53,13 +67,38 @@ def connect(path: str) -> sqlite3.Connection:
     return conn
 
 
-def frame(row: tuple[str, ...]) -> bytes:
-    """One row as the server sends it: its fields' lengths, then the fields, UTF-8.
-    ``UnicodeEncodeError`` for text that is not Unicode (half a surrogate pair), which
-    SQLite could not store either. (Not JSON: the text of a decision is JSON already,
-    and encoding it again, escaped, cost more than the rest of the row.)"""
-    fields = [value.encode("utf-8") for value in row]
-    return _HEADER.pack(*map(len, fields)) + b"".join(fields)
+def frame(kind: bytes, fields: tuple[str, ...]) -> bytes:
+    """One frame as the server sends it. ``UnicodeEncodeError`` for text that is not
+    Unicode (half a surrogate pair), which SQLite could not store either. (Not JSON: the
+    fields of a row are JSON already, and encoding them again, escaped, cost more than
+    the rest of the row.)"""
+    encoded = [value.encode("utf-8") for value in fields]
+    return kind + struct.pack(f">{len(encoded)}I", *map(len, encoded)) + b"".join(encoded)
+
+
+def _frames(buffer: bytearray) -> list[tuple[bytes, list[str]]]:
+    """The complete frames at the start of ``buffer``, removed from it. ``ValueError``
+    (``UnicodeDecodeError`` is one) if a frame is not one this module writes."""
+    found = []
+    while buffer:
+        kind = bytes(buffer[:1])
+        count = FIELDS.get(kind)
+        if count is None:
+            raise ValueError(f"unknown frame kind {kind!r}")
+        header = 1 + 4 * count
+        if len(buffer) < header:
+            break
+        sizes = struct.unpack_from(f">{count}I", buffer, 1)
+        end = header + sum(sizes)
+        if len(buffer) < end:
+            break
+        fields, start = [], header
+        for size in sizes:
+            fields.append(buffer[start:start + size].decode("utf-8"))
+            start += size
+        found.append((kind, fields))
+        del buffer[:end]
+    return found
 
 
 def _commit(conn: sqlite3.Connection, rows: list[list[str]]) -> bool:
@@ -76,100 +115,122 @@ def _commit(conn: sqlite3.Connection, rows: list[list[str]]) -> bool:
             conn.execute("ROLLBACK")
         # SQLite's messages name the trouble (locked, disk full); others may quote a text.
         detail = f": {exc}" if isinstance(exc, sqlite3.Error) else ""
-        print(f"compliance-check decision writer: commit failed: {type(exc).__name__}{detail}", file=sys.stderr, flush=True)
+        _say(f"commit failed: {type(exc).__name__}{detail}")
         return False
 
 
-def _rows(buffer: bytearray) -> list[list[str]]:
-    """The complete frames at the start of ``buffer``, removed from it. ``ValueError``
-    (``UnicodeDecodeError`` is one) if a frame's fields are not UTF-8."""
-    rows = []
-    while len(buffer) >= _HEADER.size:
-        sizes = _HEADER.unpack_from(buffer)
-        end = _HEADER.size + sum(sizes)
-        if len(buffer) < end:
-            break
-        row, start = [], _HEADER.size
-        for size in sizes:
-            row.append(buffer[start:start + size].decode("utf-8"))
-            start += size
-        rows.append(row)
-        del buffer[:end]
-    return rows
+def _say(line: str) -> None:
+    # os.write, not print: a lock of sys.stderr may have been held by another thread at the fork
+    os.write(2, f"compliance-check decision log: {line}\n".encode("utf-8", "replace"))
 
 
-def run(control: socket.socket, path: str) -> None:
-    """Serve the server behind ``control`` until it closes everything."""
-    conn = connect(path)
-    # Checkpoints run here, between commits, so that each one catches up with the whole
-    # WAL and the next commit starts the WAL over (see the module's docstring).
-    conn.execute("PRAGMA wal_autocheckpoint=0")
+def serve(fd: int, path: str, check_message: CheckMessage | None, original: Callable[[str, str], Any]) -> None:
+    """Answer the server on socket ``fd`` until it closes its end. ``original(module,
+    name)`` is the operating system's function as Python has it, whatever gevent patched."""
+    signal = original("signal", "signal")
+    signal(2, 1)  # SIGINT, SIGTERM: SIG_IGN
+    signal(15, 1)
+    os.set_blocking(fd, True)
+    groups = original("queue", "SimpleQueue")()
+    done = original("_thread", "allocate_lock")()
+    done.acquire()
+    original("_thread", "start_new_thread")(_commit_groups, (fd, path, groups, done, original("time", "sleep")))
     try:
-        _serve(control, conn)
+        _read_and_check(fd, check_message, groups)
     finally:
-        conn.close()
+        groups.put(None)
+        done.acquire()
 
 
-def _serve(control: socket.socket, conn: sqlite3.Connection) -> None:
-    selector = selectors.DefaultSelector()
-    selector.register(control, selectors.EVENT_READ, None)
-    buffers: dict[socket.socket, bytearray] = {}
-    control_open = True
-    commits = written = 0
-    while control_open or buffers:
+def _read_and_check(fd: int, check_message: CheckMessage | None, groups: Any) -> None:
+    """Read frames until the server closes its end; hand each read's rows and answers to
+    the committing thread."""
+    buffer = bytearray()
+    while True:
+        try:
+            data = os.read(fd, 1 << 20)
+        except OSError:  # ECONNRESET: the server is gone
+            data = b""
+        buffer.extend(data)
+        try:
+            frames = _frames(buffer)
+        except ValueError as exc:  # not our server's frames: nothing it sends can be trusted now
+            _say(f"stopping: {type(exc).__name__}")
+            return
         rows: list[list[str]] = []
-        waiting: list[socket.socket] = []
-        for key, _ in selector.select():
-            sock: socket.socket = key.fileobj  # type: ignore[assignment]
-            if key.data is None:
-                try:
-                    message, fds, _, _ = socket.recv_fds(control, 64, 64)
-                except OSError:
-                    message, fds = b"", []
-                for fd in fds:
-                    channel = socket.socket(fileno=fd)
-                    buffers[channel] = bytearray()
-                    selector.register(channel, selectors.EVENT_READ, buffers[channel])
-                if not message:
-                    control_open = False
-                    selector.unregister(control)
+        bodies: list[bytes | None] = []  # None: the frame's check was refused
+        for kind, fields in frames:
+            if kind == ROW:
+                rows.append(fields)
+                bodies.append(b"")
                 continue
             try:
-                data = sock.recv(1 << 16)
-            except OSError:  # ECONNRESET: the server is gone with an answer unread
-                data = b""
-            if data:
-                key.data.extend(data)
-                try:
-                    found = _rows(key.data)
-                except ValueError:  # not our server's frames: drop that socket
-                    found, data = [], b""
-                rows.extend(found)
-                waiting.extend([sock] * len(found))
-            if not data:
-                selector.unregister(sock)
-                del buffers[sock]
-                sock.close()
-        if rows:
-            answer = COMMITTED if _commit(conn, rows) else FAILED
-            for sock in waiting:
-                try:
-                    sock.sendall(answer)
-                except OSError:  # that request is gone (its server was killed): nothing to tell
-                    pass
+                if check_message is None:
+                    raise RuntimeError("this log checks no messages")
+                row, body = check_message(fields)
+            except Exception as exc:  # the type and the stack, never the message: it may quote the text
+                _say(f"check failed: {type(exc).__name__}\n{''.join(traceback.format_tb(exc.__traceback__))}")
+                bodies.append(None)
+                continue
+            rows.append(row)
+            bodies.append(body)
+        if frames:
+            groups.put((rows, bodies))
+        if not data:
+            return
+
+
+def _commit_groups(fd: int, path: str, groups: Any, done: Any, sleep: Callable[[float], None]) -> None:
+    """Commit what the reading thread has handed over, as one transaction per turn, and
+    answer each frame; until it hands over None. Releases ``done`` at the end."""
+    try:
+        conn = connect(path)
+        # Checkpoints run here, between commits, so that each one catches up with the
+        # whole WAL and the next commit starts the WAL over (see the module's docstring).
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        commits = written = 0
+        finished = busy = False
+        while not finished:
+            taken = [groups.get()]
+            if busy and taken[0] is not None:
+                sleep(GATHER_S)
+            while not groups.empty():
+                taken.append(groups.get())
+            finished = taken[-1] is None
+            rows = [row for group in taken if group for row in group[0]]
+            bodies = [body for group in taken if group for body in group[1]]
+            if not bodies:
+                continue
+            busy = len(bodies) > 1  # requests arrive together: worth waiting for more of them
+            status = COMMITTED if not rows or _commit(conn, rows) else FAILED
+            answers = b"".join(ANSWER.pack(status, len(body)) + body if body is not None else ANSWER.pack(REFUSED, 0)
+                               for body in bodies)
+            try:
+                _write_all(fd, answers)
+            except OSError:  # the server was killed: nobody is waiting
+                pass
             commits += 1
             written += sum(len(v) for r in rows for v in r)
             if commits >= _CHECKPOINT_COMMITS or written >= _CHECKPOINT_BYTES:
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 commits = written = 0
+        conn.close()
+    except BaseException as exc:  # noqa: BLE001 - the server sees the socket close
+        _say(f"stopping: {type(exc).__name__}\n{''.join(traceback.format_tb(exc.__traceback__))}")
+        os._exit(1)
+    finally:
+        done.release()
 
 
-def main(argv: list[str]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    control_fd, path = argv
-    run(socket.socket(fileno=int(control_fd)), path)
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
-if __name__ == "__main__":
-    main(sys.argv[1:])
+def close_inherited(keep: int) -> None:
+    """Close every descriptor the fork copied but ``keep`` and standard input, output and
+    error: a server killed with its clients' connections open must not leave them open
+    in this process."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 1 << 20)

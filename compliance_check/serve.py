@@ -1,10 +1,17 @@
 """``compliance-check serve`` and ``compliance-check decisions export``.
 
-The server is waitress: a production WSGI server in pure Python, with a thread pool.
-On Linux its worker threads run under ``SCHED_BATCH`` (see ``batch_scheduled``).
-SIGTERM (and Ctrl-C) stop it gracefully: no new connections, running requests finish
-(waitress waits up to 5 s), then the decision log's writer process commits what is
-waiting and exits.
+The server is gunicorn with gevent workers: a master process that forks ``--workers``
+worker processes (one by default), each serving up to ``--connections`` connections
+at once as greenlets on one thread. A request that waits for its decision's commit
+costs a greenlet switch, not the wake-up of an operating-system thread that must then
+win the interpreter lock back (which made the decision log cost the former thread-pool
+server two to three times its own work; docs/benchmarks.md). Heavy requests (message
+batches, contact logs) run their work in a thread of the worker's pool so that the
+loop keeps answering others (``web.apart``).
+
+SIGTERM stops the server gracefully: no new connections, running requests finish (up to
+``GRACEFUL_S``), then each worker's decision log commits what is waiting and its process
+exits. SIGINT (Ctrl-C) stops it at once; decisions already answered are committed.
 """
 from __future__ import annotations
 
@@ -12,24 +19,28 @@ import argparse
 import json
 import logging
 import os
-import signal
+import socket
 import sys
-import threading
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, Callable, NoReturn, TextIO
 
 from .errors import InputError, Problem
 
-DEFAULT_THREADS = 16
+DEFAULT_WORKERS = 1
+DEFAULT_CONNECTIONS = 1000
+GRACEFUL_S = 10
+KEEPALIVE_S = 5
 
 
 def add_parsers(sub: Any) -> None:
     """Register ``serve`` and ``decisions`` on the command's subparsers."""
-    p = sub.add_parser("serve", help="serve the web form and the JSON API (waitress)")
+    p = sub.add_parser("serve", help="serve the web form and the JSON API (gunicorn, gevent workers)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    p.add_argument("--threads", type=int, default=DEFAULT_THREADS, metavar="N",
-                   help=f"worker threads (default: {DEFAULT_THREADS}); requests wait on the decision log's fsync, not the CPU")
+    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N",
+                   help=f"worker processes (default: {DEFAULT_WORKERS}); each uses one core and has its own decision-log process")
+    p.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS, metavar="N",
+                   help=f"connections each worker serves at once (default: {DEFAULT_CONNECTIONS})")
     p.add_argument("--pack", action="append", default=[], metavar="P",
                    help="bundled pack id, pack file or folder to load (repeatable; default: every bundled pack)")
     p.add_argument("--decisions-db", metavar="PATH", help="SQLite file of the decision log "
@@ -44,39 +55,70 @@ def add_parsers(sub: Any) -> None:
     e.add_argument("--db", metavar="PATH", help="the decision log (default: as for serve)")
 
 
-def create_server(app: Any, host: str, port: int, threads: int) -> Any:
-    """The waitress server of ``compliance-check serve``; bench/service.py serves its floor
-    app through the same function, so both are measured under the same setup."""
-    import waitress
+def cooperative() -> None:
+    """Make this process's sockets, locks and threads gevent's. Call it first, before
+    the app is created: locks made before it would block the worker's one thread."""
+    from gevent import monkey
 
-    return waitress.create_server(batch_scheduled(app), host=host, port=port, threads=threads, ident="compliance-check")
+    monkey.patch_all()
 
 
-def batch_scheduled(app: Any) -> Any:
-    """``app``, with each thread that calls it switched to ``SCHED_BATCH`` on its first
-    request (Linux; elsewhere ``app`` itself).
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so that a busy port is an error at once (gunicorn
+    would retry for seconds) and port 0 is known before the workers start."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit it: gunicorn writes a response's head and body
+        # separately, and Nagle's algorithm would hold the body for the client's delayed
+        # acknowledgement, 40 ms on Linux.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
 
-    Python threads share one interpreter lock. When waitress's socket loop, holding it,
-    hands a request to a sleeping worker, or the decision log wakes the workers of a
-    commit, the kernel may let a woken worker preempt the thread that holds the lock, and
-    that worker can do nothing but wait for it. A ``SCHED_BATCH`` thread never preempts on
-    waking and otherwise gets its fair share of the CPU. Measured with bench/service.py:
-    10 to 14% more requests per second and 7 to 10% less CPU per request for the service
-    (docs/benchmarks.md, session 7). The socket loop keeps the normal policy."""
-    if not hasattr(os, "SCHED_BATCH"):
-        return app
-    switched = threading.local()
 
-    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
-        if not getattr(switched, "done", False):
-            switched.done = True
-            try:
-                os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))  # 0: the calling thread
-            except OSError:  # a sandbox may forbid it; the server works either way
-                pass
-        return app(environ, start_response)
+def run_server(app: Any, sock: socket.socket, workers: int = DEFAULT_WORKERS, connections: int = DEFAULT_CONNECTIONS,
+               on_exit: Callable[[Any], None] | None = None) -> int:
+    """Serve ``app`` on ``sock`` with gunicorn's gevent workers until a signal stops it;
+    the exit status. ``on_exit(app)`` runs in each worker as it stops. bench/service.py
+    serves its floor app through this function too, so both are measured alike."""
+    from gunicorn.app.base import BaseApplication
 
-    return wsgi
+    options = {
+        "bind": [f"fd://{sock.fileno()}"], "workers": workers, "worker_class": "gevent",
+        "worker_connections": connections, "keepalive": KEEPALIVE_S, "graceful_timeout": GRACEFUL_S,
+        "preload_app": True, "accesslog": None, "loglevel": "warning", "proc_name": "compliance-check",
+        # A worker that blocks its loop this long is stuck: the master replaces it.
+        "timeout": 120,
+    }
+    if on_exit is not None:
+        options["worker_exit"] = lambda arbiter, worker: on_exit(app)
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return app
+
+    master = os.getpid()
+    try:
+        Server().run()
+        code = 0
+    except SystemExit as stop:  # gunicorn ends its master and its workers with sys.exit
+        code = stop.code if isinstance(stop.code, int) else 1
+    if os.getpid() != master:  # a worker, whose decision log ``on_exit`` has closed
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def _usage(option: str, message: str) -> NoReturn:
@@ -84,10 +126,12 @@ def _usage(option: str, message: str) -> NoReturn:
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    for option, value in (("--workers", args.workers), ("--connections", args.connections)):
+        if value < 1:
+            _usage(option, "must be at least 1")
+    cooperative()
     from .api import create_app
 
-    if args.threads < 1:
-        _usage("--threads", "must be at least 1")
     config: dict[str, Any] = {}
     if args.pack:
         config["PACKS"] = args.pack
@@ -101,23 +145,19 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         _usage("environment", str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        server = create_server(app, args.host, args.port, args.threads)
+        sock = listen(args.host, args.port)
     except OSError as exc:
         _usage("--port", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
-
-    def stop(signum: int, frame: Any) -> None:
-        raise SystemExit(0)  # waitress's run() stops accepting and lets running requests finish
-
-    signal.signal(signal.SIGTERM, stop)
+    host, port = sock.getsockname()[:2]
     packs = ", ".join(f"{p.id} {p.version}" for p in app.extensions["compliance_check"].catalog.packs.values())
-    print(f"compliance-check: serving on http://{server.effective_host}:{server.effective_port} "
-          f"({args.threads} threads; packs: {packs})", file=sys.stderr, flush=True)
+    print(f"compliance-check: serving on http://{host if ':' not in host else f'[{host}]'}:{port} "
+          f"({args.workers} worker{'s' * (args.workers > 1)}, {args.connections} connections each; packs: {packs})",
+          file=sys.stderr, flush=True)
     try:
-        server.run()
+        return run_server(app, sock, args.workers, args.connections,
+                          on_exit=lambda served: served.extensions["compliance_check"].decisions.close())
     finally:
-        app.extensions["compliance_check"].decisions.close()
         print("compliance-check: stopped", file=sys.stderr, flush=True)
-    return 0
 
 
 def cmd_decisions(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:

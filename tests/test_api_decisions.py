@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from compliance_check.api import create_app
-from compliance_check.decision_writer import FAILED, frame
+from compliance_check.decision_writer import FAILED, ROW, frame
 from compliance_check.decisions import DecisionLog, DecisionLogError, text_digest
 from tests.service_helpers import exited
 
@@ -127,26 +127,60 @@ def test_a_decision_that_cannot_be_stored_fails_alone(tmp_path, capfd):
 def test_a_group_the_writer_cannot_commit_is_answered_as_failed_and_the_writer_goes_on(tmp_path, capfd):
     log = DecisionLog(tmp_path / "d.sqlite3")
     taken = log.record("/v1/check/message", "pass", [], ENTRY)
-    writer, sock = log._channels.take()
-    sock.sendall(frame((taken, "2026-11-29T00:00:00.000000Z", "/v1/check/message", "pass", "[]", "[]")))
-    assert sock.recv(1) == FAILED  # the id is taken: SQLite refuses the row
-    log._channels.give_back(writer, sock)
+    writer = log._writers.take()
+    # the id is taken: SQLite refuses the row
+    row = (taken, "2026-11-29T00:00:00.000000Z", "/v1/check/message", "pass", "[]", "[]")
+    assert writer.send(frame(ROW, row)) == (FAILED, b"")
     assert "UNIQUE constraint failed" in capfd.readouterr().err
     assert log.get(log.record("/v1/check/message", "block", [], ENTRY))["verdict"] == "block"
-    assert log.writer_pid == writer.process.pid and len(list(log.since())) == 2
+    assert log.writer_pid == writer.pid and len(list(log.since())) == 2
     log.close()
 
 
-def test_a_dead_writer_fails_its_request_with_a_500_and_the_next_decision_starts_another(tmp_path):
+def _record_in_thread(call) -> tuple[threading.Thread, list]:
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_requests_waiting_on_a_writer_that_dies_fail_and_the_next_decision_starts_another(tmp_path):
+    log = DecisionLog(tmp_path / "d.sqlite3")
+    log.record("/v1/check/message", "pass", [], ENTRY)
+    killed = log.writer_pid
+    os.kill(killed, signal.SIGSTOP)  # the writer takes the row no further than its socket
+    waiting = [_record_in_thread(lambda: log.record("/v1/check/message", "pass", [], ENTRY)) for _ in range(3)]
+    time.sleep(0.2)
+    assert all(not outcome for _, outcome in waiting)  # nothing is answered before its commit
+    os.kill(killed, signal.SIGKILL)
+    for thread, outcome in waiting:
+        thread.join(10)
+        assert isinstance(outcome[0], DecisionLogError) and "stopped" in str(outcome[0])
+    assert exited(killed)
+    assert log.get(log.record("/v1/check/message", "block", [], ENTRY))["verdict"] == "block"
+    assert log.writer_pid not in (None, killed)
+    log.close()
+
+
+def test_a_request_whose_writer_dies_gets_a_500_whose_decision_id_is_in_the_log(tmp_path):
     app = create_app({"DECISIONS_DB": str(tmp_path / "d.sqlite3")})
     client = app.test_client()
     log = app.extensions["compliance_check"].decisions
     assert client.post("/v1/check/message", json={"text": "hello"}).status_code == 200
     killed = log.writer_pid
+    os.kill(killed, signal.SIGSTOP)
+    thread, outcome = _record_in_thread(lambda: client.post("/v1/check/message", json={"text": "再不还钱小心你的腿"}))
+    time.sleep(0.2)
     os.kill(killed, signal.SIGKILL)
-    assert exited(killed)
-
-    r = client.post("/v1/check/message", json={"text": "再不还钱小心你的腿"})
+    thread.join(10)
+    r = outcome[0]
     assert r.status_code == 500 and r.mimetype == "application/problem+json"
     body = r.get_json()
     assert set(body) == {"type", "title", "status", "decision_id"}

@@ -1,10 +1,11 @@
-"""Durability of the decision log: concurrent clients, SIGKILL mid-way, restart. Every
-decision id a client received must be in the log; a decision is committed before its
-response is sent."""
+"""Durability of the decision log: concurrent clients, SIGKILL mid-way (gunicorn's master
+and its worker), restart. Every decision id a client received must be in the log; a
+decision is committed before its response is sent."""
 from __future__ import annotations
 
 import http.client
 import json
+import os
 import signal
 import threading
 from urllib.parse import urlsplit
@@ -40,6 +41,12 @@ def send(url: str, count: int, received: list[str], lock: threading.Lock, stop_a
         conn.close()
 
 
+def processes(master: int) -> tuple[list[int], list[int]]:
+    """The server's worker processes (gunicorn's master starts them) and their decision-log writers."""
+    workers = child_pids(master)
+    return workers, [writer for worker in workers for writer in child_pids(worker)]
+
+
 def run_clients(url: str, per_client: int, received: list[str], lock: threading.Lock) -> list[threading.Thread]:
     threads = [threading.Thread(target=send, args=(url, per_client, received, lock)) for _ in range(CLIENTS)]
     for t in threads:
@@ -51,25 +58,29 @@ def test_every_received_decision_survives_sigkill(tmp_path):
     db = tmp_path / "decisions.sqlite3"
     lock = threading.Lock()
     before: list[str] = []
-    server = start_server(db, "--threads", "8")
+    server = start_server(db)
     threads = run_clients(server.url, TOTAL // CLIENTS, before, lock)
     while True:  # kill mid-way, while every client is busy
         with lock:
             if len(before) >= TOTAL // 2 or not any(t.is_alive() for t in threads):
                 break
         threading.Event().wait(0.005)
-    writers = child_pids(server.process.pid)
+    workers, writers = processes(server.process.pid)
+    os.kill(server.process.pid, signal.SIGKILL)  # the master first: it would start new workers
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
     assert server.stop(signal.SIGKILL) == -signal.SIGKILL
     for t in threads:
         t.join()
-    assert len(writers) == 1 and exited(writers[0])  # the writer process does not outlive its server
+    assert len(workers) == 1 and len(writers) == 1
+    assert exited(writers[0])  # the writer process commits what it read and does not outlive its server
     assert TOTAL // 2 <= len(before) < TOTAL
 
     after: list[str] = []
-    restarted = start_server(db, "--threads", "8")
+    restarted = start_server(db)
     for t in run_clients(restarted.url, -(-(TOTAL - len(before)) // CLIENTS), after, lock):
         t.join()
-    writers = child_pids(restarted.process.pid)
+    workers, writers = processes(restarted.process.pid)
     assert restarted.stop() == 0  # SIGTERM: a graceful stop
     assert len(writers) == 1 and exited(writers[0])
 

@@ -114,14 +114,40 @@ def test_an_unexpected_error_is_a_bare_500_with_a_logged_decision_id(client, app
 
     monkeypatch.setattr(app.extensions["compliance_check"].catalog, "checker", broken)
     with caplog.at_level(logging.ERROR, logger="compliance_check.api"):
-        r = client.post("/v1/check/message", json={"text": "再不还钱"})
+        r = client.post("/v1/check/messages", json={"messages": [{"id": "a", "text": "再不还钱"}]})
     body = problem(r, 500)
     assert set(body) == {"type", "title", "status", "decision_id"}
     assert "再不还钱" not in r.get_data(as_text=True)
     decision = client.get(f"/v1/decisions/{body['decision_id']}").get_json()
-    assert decision["verdict"] == "error" and decision["endpoint"] == "/v1/check/message"
+    assert decision["verdict"] == "error" and decision["endpoint"] == "/v1/check/messages"
     assert body["decision_id"] in caplog.text and "RuntimeError" in caplog.text
     assert "secret-marker" not in caplog.text
+
+
+def test_a_check_that_fails_in_the_decision_logs_process_is_a_500_too(tmp_path, monkeypatch, capfd):
+    """``POST /v1/check/message`` is checked in the decision log's process: a failure there
+    is reported on its standard error (type and stack, not the message) and answered as
+    any unexpected error; the process goes on."""
+    app = create_app({"DECISIONS_DB": str(tmp_path / "d.sqlite3")})
+    client = app.test_client()
+    catalog = app.extensions["compliance_check"].catalog
+    working = catalog.checker
+
+    def broken(ids):
+        if ids == ("cn-collection",):
+            raise RuntimeError("".join(("secret", "-marker")))
+        return working(ids)
+
+    monkeypatch.setattr(catalog, "checker", broken)  # before the process is forked: it runs there too
+    r = client.post("/v1/check/message", json={"text": "再不还钱", "jurisdiction": "CN"})
+    body = problem(r, 500)
+    assert set(body) == {"type", "title", "status", "decision_id"}
+    assert client.get(f"/v1/decisions/{body['decision_id']}").get_json()["verdict"] == "error"
+    err = capfd.readouterr().err
+    assert "check failed: RuntimeError" in err and "secret-marker" not in err and "再不还钱" not in err
+    fine = client.post("/v1/check/message", json={"text": "We will have you arrested.", "jurisdiction": "US"})
+    assert fine.status_code == 200 and fine.get_json()["verdict"] == "block"
+    app.extensions["compliance_check"].decisions.close()
 
 
 def test_a_chunked_body_over_the_limit_is_413_too(client):

@@ -17,7 +17,7 @@ EXAMPLES = 25  # per operation and mode (valid, invalid): the suite stays quick
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("schemathesis") / "decisions.sqlite3", "--threads", "4")
+    server = start_server(tmp_path_factory.mktemp("schemathesis") / "decisions.sqlite3")
     yield server
     server.stop()
 

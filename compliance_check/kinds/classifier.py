@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
@@ -211,6 +212,16 @@ class ModelError(ValueError):
 
 _MODELS: dict[str, Model] = {}
 _MODELS_LOCK = Lock()
+
+
+def _renew_lock() -> None:
+    # A fork copies the lock as it is: held, if another thread held it (the decision
+    # log's process is forked from a server with threads).
+    global _MODELS_LOCK
+    _MODELS_LOCK = Lock()
+
+
+os.register_at_fork(after_in_child=_renew_lock)
 
 
 def load_model(path: str | Path) -> Model:

@@ -11,6 +11,7 @@ such rules, and its dictionary loads on first use.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import TYPE_CHECKING, Callable
 
@@ -25,6 +26,16 @@ if TYPE_CHECKING:
 _lock = threading.Lock()
 _tokenizer: "jieba.Tokenizer | None" = None
 _added: set[str] = set()
+
+
+def _renew_lock() -> None:
+    # A fork copies the lock as it is: held, if another thread held it (the decision
+    # log's process is forked from a server with threads).
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_renew_lock)
 
 
 class Segmenter:

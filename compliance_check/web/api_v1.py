@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from ..checker import MessageResult
 from ..contacts.audit import INPUT_RULE
@@ -16,11 +16,14 @@ from ..contacts.records import parse_time
 from ..contacts.zones import ZoneError, zones_for_tz
 from ..findings import verdict
 from ..cli import _pack_dict as pack_document
+from ..decisions import MessageCheck
+from .apart import apart
 from .auth import protect_api
 from .body import check_count, check_text_length, json_body
 from .contacts import audit, auditor_for, records_from_request, records_text, rejected_entries
 from .problems import ApiProblem, invalid
-from .responses import json_response
+from .catalog import Catalog
+from .responses import json_bytes, json_response
 from .service import service
 
 bp = Blueprint("api_v1", __name__, url_prefix="/v1")
@@ -34,16 +37,26 @@ def _entry(result: MessageResult, text: str, **extra: Any) -> dict[str, Any]:
     return {**extra, "text": text, "verdict": result.verdict, "rules": [f.rule for f in result.findings]}
 
 
+def message_check(catalog: Catalog) -> MessageCheck:
+    """What ``POST /v1/check/message`` decides, as the decision log's process runs it."""
+
+    def check(ids: tuple[str, ...], channel: str | None, text: str):
+        result = catalog.checker(ids).check(text, channel)
+        document = result.to_dict()
+        return (result.verdict, catalog.pack_records(ids), [f.rule for f in result.findings],
+                lambda decision_id: json_bytes({**document, "decision_id": decision_id}))
+
+    return check
+
+
 @bp.post("/check/message")
 def check_message():
     body = json_body("check-message.request.json")
     check_text_length(body["text"], "$.text")
     svc = service()
     ids = svc.catalog.select(body.get("packs"), body.get("jurisdiction"))
-    result = svc.catalog.checker(ids).check(body["text"], body.get("channel"))
-    decision_id = svc.decisions.record("/v1/check/message", result.verdict, svc.catalog.pack_records(ids),
-                                       [_entry(result, body["text"])])
-    return json_response({**result.to_dict(), "decision_id": decision_id})
+    # checked and logged in the decision log's process, beside this server's loop
+    return Response(svc.decisions.check_message(ids, body.get("channel"), body["text"]), mimetype="application/json")
 
 
 @bp.post("/check/messages")
@@ -56,9 +69,9 @@ def check_messages():
     svc = service()
     ids = svc.catalog.select(body.get("packs"), body.get("jurisdiction"))
     checker = svc.catalog.checker(ids)
+    checked = apart(lambda: [checker.check(m["text"], m.get("channel", body.get("channel"))) for m in messages])
     results, entries = [], []
-    for m in messages:
-        result = checker.check(m["text"], m.get("channel", body.get("channel")))
+    for m, result in zip(messages, checked):
         results.append({"id": m["id"], "verdict": result.verdict, "findings": [f.to_dict() for f in result.findings]})
         entries.append(_entry(result, m["text"], id=m["id"]))
     verdict = max((r["verdict"] for r in results), key=_VERDICT_RANK.__getitem__, default="pass")
@@ -78,7 +91,7 @@ def check_contacts():
     ids = svc.catalog.select(body.get("packs"), body.get("jurisdiction"))
     auditor = auditor_for(svc.catalog, ids, _selection_field(body))
     items = records_from_request(body["records"])
-    result = audit(auditor, items)
+    result = apart(audit, auditor, items)
     judged = [f for f in result.findings if f.kind != INPUT_RULE]
     rejected = rejected_entries(result.rejected_problems, items)
     outcome = verdict(judged)
@@ -113,8 +126,8 @@ def contacts_next():
     auditor = auditor_for(svc.catalog, ids, _selection_field(body))
     items = records_from_request(body["records"])
     try:
-        answer = next_contact(auditor, items, body["account"], body["channel"], after, OUTCOMES,
-                              body.get("tz"), body.get("phone"), body.get("debtor"))
+        answer = apart(next_contact, auditor, items, body["account"], body["channel"], after, OUTCOMES,
+                       body.get("tz"), body.get("phone"), body.get("debtor"))
     except NoZone as exc:
         raise invalid([("$.tz", str(exc))]) from None
     outcome = "block" if answer.allowed_at is None else "warn" if answer.allowed_at > after.timestamp() else "pass"

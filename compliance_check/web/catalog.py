@@ -7,7 +7,9 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import threading
+import weakref
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -63,6 +65,8 @@ class Catalog:
         self._checkers: dict[tuple[str, ...], Checker] = {}
         self._auditors: dict[tuple[str, ...], Auditor] = {}
         self._lock = threading.Lock()
+        # The decision log's process is forked from a server with threads, one of which may hold it.
+        os.register_at_fork(after_in_child=functools.partial(_renew_lock, weakref.ref(self)))
         for ids in {self.select(None, None), *(self.select(None, j) for j in self.jurisdictions()),
                     *(self.select([i], None) for i in self.packs)}:
             self.checker(ids)
@@ -111,6 +115,12 @@ class Catalog:
     def pack_records(self, ids: Iterable[str]) -> list[dict[str, str]]:
         """What the decision log keeps about the packs of a decision."""
         return [{"id": i, "version": self.packs[i].version, "sha256": self.digests[i]} for i in ids]
+
+
+def _renew_lock(catalog: "weakref.ref[Catalog]") -> None:
+    found = catalog()
+    if found is not None:
+        found._lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=4)

@@ -15,6 +15,7 @@ from ..contacts.records import read_log
 from ..errors import InputError
 from ..formats.csv import format_findings
 from .catalog import SelectionError
+from .apart import apart
 from .contacts import audit, auditor_for
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, csrf_valid
@@ -89,7 +90,7 @@ def upload():
     limit = current_app.config["MAX_RECORDS"]
     if len(items) > limit:
         return _render(lang, 413, scope, errors=[strings["too_many_records"].format(count=len(items), limit=limit)], filename=name)
-    result = audit(auditor, items)
+    result = apart(audit, auditor, items)
     wanted = request.form.get("format", "html")
     if wanted == "csv":
         return Response(_csv(result), mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="findings.csv"'})

@@ -11,6 +11,11 @@ from flask import Response
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+def json_bytes(document: Any) -> bytes:
+    """``document`` (plain JSON types only) as the body of an API response."""
+    return (_ENCODER.encode(document) + "\n").encode("utf-8")
+
+
 def json_response(document: Any) -> Response:
     """``document`` (plain JSON types only) as an ``application/json`` 200 response."""
-    return Response(_ENCODER.encode(document) + "\n", mimetype="application/json")
+    return Response(json_bytes(document), mimetype="application/json")
