@@ -33,9 +33,12 @@ they are, never gevent's: the server's event loop did not come with the fork.
 """
 from __future__ import annotations
 
+import importlib
 import os
+import signal
 import sqlite3
 import struct
+import sys
 import traceback
 from typing import Any, Callable
 
@@ -124,17 +127,23 @@ def _say(line: str) -> None:
     os.write(2, f"compliance-check decision log: {line}\n".encode("utf-8", "replace"))
 
 
-def serve(fd: int, path: str, check_message: CheckMessage | None, original: Callable[[str, str], Any]) -> None:
-    """Answer the server on socket ``fd`` until it closes its end. ``original(module,
-    name)`` is the operating system's function as Python has it, whatever gevent patched."""
-    signal = original("signal", "signal")
-    signal(2, 1)  # SIGINT, SIGTERM: SIG_IGN
-    signal(15, 1)
+def _original(module: str, name: str) -> Any:
+    """The function as Python has it, before gevent patched it (if it did): this process
+    did not inherit the server's event loop."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey.get_original(module, name) if monkey else getattr(importlib.import_module(module), name)
+
+
+def serve(fd: int, path: str, check_message: CheckMessage | None) -> None:
+    """Answer the server on socket ``fd`` until it closes its end."""
+    ignore = _original("signal", "signal")
+    ignore(signal.SIGINT, signal.SIG_IGN)
+    ignore(signal.SIGTERM, signal.SIG_IGN)
     os.set_blocking(fd, True)
-    groups = original("queue", "SimpleQueue")()
-    done = original("_thread", "allocate_lock")()
+    groups = _original("queue", "SimpleQueue")()
+    done = _original("_thread", "allocate_lock")()
     done.acquire()
-    original("_thread", "start_new_thread")(_commit_groups, (fd, path, groups, done, original("time", "sleep")))
+    _original("_thread", "start_new_thread")(_commit_groups, (fd, path, groups, done, _original("time", "sleep")))
     try:
         _read_and_check(fd, check_message, groups)
     finally:

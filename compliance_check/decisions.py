@@ -18,12 +18,10 @@ itself only when the operator asks for it (``store_text``).
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import signal
 import socket
-import sys
 import threading
 import time
 import traceback
@@ -90,12 +88,6 @@ def _decision(row: tuple[str, ...]) -> dict[str, Any]:
             "packs": json.loads(packs), "messages": json.loads(messages)}
 
 
-def _original(module: str, name: str) -> Any:
-    """The function as Python has it, before gevent patched it (if it did)."""
-    monkey = sys.modules.get("gevent.monkey")
-    return monkey.get_original(module, name) if monkey else getattr(importlib.import_module(module), name)
-
-
 # The check behind ``check_message``, run in the log's process: (pack ids, channel, text)
 # -> (verdict, the packs' records, the rule ids of the findings, the response body given
 # the decision's id).
@@ -119,7 +111,7 @@ class _Writer:
             try:
                 fd = theirs.detach()
                 decision_writer.close_inherited(fd)
-                decision_writer.serve(fd, path, check, _original)
+                decision_writer.serve(fd, path, check)
                 code = 0
             except BaseException as exc:  # noqa: BLE001 - report, then leave with the code
                 os.write(2, f"compliance-check decision log: {type(exc).__name__}\n"
@@ -233,6 +225,13 @@ def _messages_json(messages: list[dict[str, Any]], store_text: bool) -> str:
     return _JSON.encode(kept)
 
 
+def _row(endpoint: str, verdict: str, packs: list[dict[str, str]], messages: list[dict[str, Any]],
+         store_text: bool) -> tuple[str, ...]:
+    """A decision as the log keeps it, under a new id (its first field)."""
+    return (new_decision_id(), utc_stamp(datetime.now(timezone.utc)), endpoint, verdict, _packs_json(packs),
+            _messages_json(messages, store_text))
+
+
 def _message_decider(check: MessageCheck, store_text: bool) -> Callable[[list[str]], tuple[list[str], bytes]]:
     """What the log's process does with a message frame: check it, and return the
     decision's row and the response body."""
@@ -240,10 +239,8 @@ def _message_decider(check: MessageCheck, store_text: bool) -> Callable[[list[st
     def decide(fields: list[str]) -> tuple[list[str], bytes]:
         ids, channel, text = fields
         verdict, packs, rules, body = check(tuple(ids.split("\n")) if ids else (), channel or None, text)
-        decision_id = new_decision_id()
-        row = [decision_id, utc_stamp(datetime.now(timezone.utc)), "/v1/check/message", verdict,
-               _packs_json(packs), _messages_json([{"text": text, "verdict": verdict, "rules": rules}], store_text)]
-        return row, body(decision_id)
+        row = _row("/v1/check/message", verdict, packs, [{"text": text, "verdict": verdict, "rules": rules}], store_text)
+        return list(row), body(row[0])
 
     return decide
 
@@ -314,26 +311,21 @@ class DecisionLog:
         """Log one decision and return its id once it is committed. ``messages`` are
         ``{"text", "verdict", "rules", "id"?}``; the text is replaced by its digest
         unless the log stores texts. ``DecisionLogError`` if it could not be committed."""
-        decision_id = new_decision_id()
-        try:
-            data = frame(ROW, (decision_id, utc_stamp(datetime.now(timezone.utc)), endpoint, verdict,
-                               _packs_json(packs), _messages_json(messages, self.store_text)))
-        except UnicodeEncodeError:  # not Unicode text; the error would quote it
-            raise DecisionLogError("the decision log could not store the decision: not Unicode text") from None
-        self._send(data)
-        return decision_id
+        row = _row(endpoint, verdict, packs, messages, self.store_text)
+        self._send(ROW, row)
+        return row[0]
 
     def check_message(self, ids: tuple[str, ...], channel: str | None, text: str) -> bytes:
         """Check ``text`` with the packs ``ids`` in the log's process, log the decision,
         and return the response body once it is committed (``POST /v1/check/message``).
         ``DecisionLogError`` if it could not be checked or committed."""
-        try:
-            data = frame(MESSAGE, ("\n".join(ids), channel or "", text))
-        except UnicodeEncodeError:
-            raise DecisionLogError("the decision log could not store the decision: not Unicode text") from None
-        return self._send(data)
+        return self._send(MESSAGE, ("\n".join(ids), channel or "", text))
 
-    def _send(self, data: bytes) -> bytes:
+    def _send(self, kind: bytes, fields: tuple[str, ...]) -> bytes:
+        try:
+            data = frame(kind, fields)
+        except UnicodeEncodeError:  # not Unicode text; the error would quote it
+            raise DecisionLogError("the decision log could not store the decision: not Unicode text") from None
         status, body = self._writers.take().send(data)
         if status == COMMITTED:
             return body
